@@ -1,0 +1,83 @@
+"""The one gate in front of every patient-scoped view and API route.
+
+``patient_view`` (HTML) and ``guard_patient`` (API) load the patient by UUID,
+ask the policy, audit the outcome (a refusal too) and hand the view the patient.
+A test walks every URL pattern and fails if a patient-scoped route lacks this.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+
+from carepath.audit import log as audit
+from carepath.audit.models import Action
+from carepath.patients.models import Patient
+
+from .policy import Decision, may_break_glass, patient_access
+
+GUARD_ATTRIBUTE = "carepath_patient_guard"
+
+
+class AccessRefused(Exception):
+    def __init__(self, patient, decision: Decision):
+        super().__init__(decision.basis)
+        self.patient = patient
+        self.decision = decision
+
+
+def _load(patient_id) -> Patient:
+    try:
+        return Patient.objects.select_related("organisation").get(uuid=patient_id)
+    except (Patient.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such record") from None
+
+
+def check_patient(ctx: audit.Context, patient_id, *, object_type="patients.patient",
+                  audit_read=True) -> tuple[Patient, Decision]:
+    """Load, decide, audit. Raises Http404 or AccessRefused (already audited)."""
+    patient = _load(patient_id)
+    decision = patient_access(ctx.user, patient)
+    if not decision:
+        audit.denied(ctx, patient=patient, object_type=object_type, reason=decision.basis)
+        raise AccessRefused(patient, decision)
+    if audit_read:
+        purpose = decision.grant.reason if decision.grant else ""
+        audit.record(ctx, Action.READ, patient=patient, object_type=object_type,
+                     purpose=purpose, details={"basis": decision.basis})
+    return patient, decision
+
+
+def patient_view(object_type: str = "patients.patient"):
+    """Decorate a view taking ``patient_id``; it receives ``patient`` instead.
+
+    GETs are audited as reads here; writes are audited by the action they call.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, patient_id, *args, **kwargs):
+            ctx = audit.Context.from_request(request)
+            try:
+                patient, decision = check_patient(
+                    ctx, patient_id, object_type=object_type,
+                    audit_read=request.method in ("GET", "HEAD"))
+            except AccessRefused as refused:
+                if may_break_glass(request.user, refused.patient):
+                    return render(request, "access/break_glass_offer.html",
+                                  {"patient_uuid": refused.patient.uuid}, status=403)
+                raise PermissionDenied from None
+            request.patient_access = decision
+            return view(request, patient, *args, **kwargs)
+
+        setattr(wrapped, GUARD_ATTRIBUTE, True)
+        return wrapped
+
+    return decorator
+
+
+def break_glass_entry(view):
+    """Mark the break-glass form: patient-scoped, but it shows nothing of the record."""
+    setattr(view, GUARD_ATTRIBUTE, True)
+    return view

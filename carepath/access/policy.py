@@ -1,0 +1,107 @@
+"""Who may see what: decided here and nowhere else.
+
+Bases for access to a patient's record, in the order they are tried:
+  own record    a patient account linked to the record
+  care team     a staff member on the patient's care team
+  supervision   a supervisor of a care-team member
+  break-glass   a clinical user with an unexpired break-glass grant
+Administrators and analysts have no basis: they manage users and reference
+data and see no clinical content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from carepath.accounts.models import BREAK_GLASS_ROLES, AccountType, Role
+
+from .models import BreakGlassAccess
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    basis: str  # own_record, care_team, supervision, break_glass, or why not
+    grant: BreakGlassAccess | None = None
+
+    def __bool__(self):
+        return self.allowed
+
+
+def _same_org(user, patient) -> bool:
+    return user.organisation_id is not None and user.organisation_id == patient.organisation_id
+
+
+def patient_access(user, patient) -> Decision:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Decision(False, "not_signed_in")
+    if user.account_type == AccountType.PATIENT:
+        if patient.user_id == user.pk:
+            return Decision(True, "own_record")
+        return Decision(False, "not_own_record")
+    if user.account_type != AccountType.STAFF or not _same_org(user, patient):
+        return Decision(False, "no_relationship")
+    if user.role in (Role.ADMINISTRATOR, Role.ANALYST):
+        return Decision(False, "role_sees_no_clinical_content")
+    if patient.care_team.filter(user=user).exists():
+        return Decision(True, "care_team")
+    if user.role == Role.SUPERVISOR and patient.care_team.filter(user__supervisor=user).exists():
+        return Decision(True, "supervision")
+    grant = BreakGlassAccess.objects.active().filter(user=user, patient=patient).first()
+    if grant is not None:
+        return Decision(True, "break_glass", grant)
+    return Decision(False, "not_on_care_team")
+
+
+def may_break_glass(user, patient) -> bool:
+    return (
+        user.is_authenticated
+        and user.account_type == AccountType.STAFF
+        and user.role in BREAK_GLASS_ROLES
+        and _same_org(user, patient)
+    )
+
+
+def may_create_patients(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.account_type == AccountType.STAFF
+        and user.role not in (Role.ADMINISTRATOR, Role.ANALYST, "")
+    )
+
+
+def may_review_break_glass(user) -> bool:
+    return user.is_authenticated and user.role == Role.SUPERVISOR
+
+
+def may_read_audit_report(user) -> bool:
+    return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def may_manage_care_team(user, patient) -> bool:
+    """Changing the team is for care-team members and supervisors, not break-glass visitors."""
+    decision = patient_access(user, patient)
+    return decision.allowed and decision.basis in ("care_team", "supervision")
+
+
+def visible_patients(user, patients: QuerySet) -> QuerySet:
+    """Narrow a patient queryset to those the user may list (break-glass is per record)."""
+    if not user.is_authenticated or not user.is_active:
+        return patients.none()
+    if user.account_type == AccountType.PATIENT:
+        return patients.filter(user=user)
+    if user.account_type != AccountType.STAFF or user.role in (Role.ADMINISTRATOR, Role.ANALYST):
+        return patients.none()
+    org_patients = patients.filter(organisation_id=user.organisation_id)
+    if user.role == Role.SUPERVISOR:
+        # A supervisor's own memberships and their supervisees' overlap: use a
+        # subquery on ids so a patient is never listed twice, with no DISTINCT.
+        from carepath.patients.models import CareTeamMember
+
+        ids = CareTeamMember.objects.filter(
+            Q(user=user) | Q(user__supervisor=user)
+        ).values("patient_id")
+        return org_patients.filter(pk__in=ids)
+    return org_patients.filter(care_team__user=user)

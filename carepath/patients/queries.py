@@ -1,0 +1,50 @@
+"""Reads of the patient record, already narrowed by the access policy."""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from carepath.access.policy import visible_patients
+
+from .models import Patient
+
+
+def _search(patients: QuerySet, q: str) -> QuerySet:
+    q = (q or "").strip()
+    if not q:
+        return patients
+    try:
+        return patients.filter(date_of_birth=date.fromisoformat(q))
+    except ValueError:
+        pass
+    # Every word must start the given, preferred or family name ("jo smi").
+    by_name = Q()
+    for word in q.split()[:3]:
+        by_name &= (Q(legal_family_name__istartswith=word) | Q(legal_given_name__istartswith=word)
+                    | Q(preferred_name__istartswith=word))
+    return patients.filter(Q(mrn__iexact=q) | by_name)
+
+
+def caseload(user, q: str = "") -> QuerySet:
+    """The patients this user may list, searched by name, MRN or date of birth (YYYY-MM-DD)."""
+    patients = visible_patients(user, Patient.objects.all())
+    return _search(patients, q).order_by("legal_family_name", "legal_given_name", "pk")
+
+
+def possible_duplicates(organisation_id, given: str, family: str, date_of_birth) -> list[Patient]:
+    if not (given and family and date_of_birth):
+        return []
+    return list(Patient.objects.filter(
+        organisation_id=organisation_id, legal_given_name__iexact=given.strip(),
+        legal_family_name__iexact=family.strip(), date_of_birth=date_of_birth)[:5])
+
+
+def chart(patient: Patient) -> dict:
+    """Everything the chart's summary shows, fetched in a fixed number of queries."""
+    episodes = list(patient.episodes.prefetch_related("levels"))
+    return {
+        "care_team": list(patient.care_team.select_related("user").order_by("added_at")),
+        "episodes": episodes,
+        "open_episode": next((e for e in episodes if e.is_open), None),
+        "consents": list(patient.consents.all()),
+    }

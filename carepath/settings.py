@@ -1,0 +1,244 @@
+"""CarePath settings: one module, configured by the environment (12-factor).
+
+Every value that differs between a laptop demo and production comes from an
+environment variable (or a ``*_FILE`` holding it); see docs/configuration.md.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("CAREPATH_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env(
+    DEBUG=(bool, False),
+    CAREPATH_DEMO=(bool, False),
+    ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
+    CSRF_TRUSTED_ORIGINS=(list, []),
+    TIME_ZONE=(str, "Europe/London"),
+    CAREPATH_LOCALE=(str, "en-gb"),
+    CAREPATH_STAFF_IDLE_MINUTES=(int, 15),
+    CAREPATH_PATIENT_IDLE_MINUTES=(int, 30),
+    CAREPATH_IDLE_WARNING_SECONDS=(int, 120),
+    CAREPATH_LOGIN_FAILURE_LIMIT=(int, 5),
+    CAREPATH_LOCKOUT_MINUTES=(int, 30),
+    CAREPATH_BREAK_GLASS_HOURS=(int, 8),
+    CAREPATH_HSTS_SECONDS=(int, 31536000),
+    CAREPATH_SECURE_COOKIES=(bool, True),
+    CAREPATH_SSL_REDIRECT=(bool, True),
+)
+
+# The demo key is public (it is in this file), so production refuses it.
+DEMO_SECRET_KEY = "carepath-demo-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
+
+DEBUG = env("DEBUG")
+CAREPATH_DEMO = env("CAREPATH_DEMO")
+SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
+if not DEBUG and not CAREPATH_DEMO and SECRET_KEY == DEMO_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the public demo key. Set SECRET_KEY (or SECRET_KEY_FILE) "
+        "to a long random value, or set DEBUG=1 / CAREPATH_DEMO=1 for a local demo."
+    )
+
+ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "django_htmx",
+    "ninja",
+    "carepath.accounts",
+    "carepath.audit",
+    "carepath.patients",
+    "carepath.access",
+    "carepath.ui",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "carepath.accounts.middleware.IdleTimeoutMiddleware",
+    "carepath.accounts.middleware.StaffMustVerifyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "carepath.urls"
+WSGI_APPLICATION = "carepath.wsgi.application"
+ASGI_APPLICATION = "carepath.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "carepath.ui.context.shell",
+            ],
+        },
+    },
+]
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'carepath.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the web process and a worker share the file.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            # IMMEDIATE takes the write lock at BEGIN, so the audit chain head
+            # is never a read-then-upgrade deadlock between two writers.
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "ui:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Lockout (django-axes): by username and address, so one attacker cannot lock out a ward.
+AXES_FAILURE_LIMIT = env("CAREPATH_LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = env("CAREPATH_LOCKOUT_MINUTES") / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
+
+# Sessions: server-side, short-lived, never readable by scripts.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CAREPATH_STAFF_IDLE_SECONDS = env("CAREPATH_STAFF_IDLE_MINUTES") * 60
+CAREPATH_PATIENT_IDLE_SECONDS = env("CAREPATH_PATIENT_IDLE_MINUTES") * 60
+CAREPATH_IDLE_WARNING_SECONDS = env("CAREPATH_IDLE_WARNING_SECONDS")
+CAREPATH_BREAK_GLASS_HOURS = env("CAREPATH_BREAK_GLASS_HOURS")
+
+LANGUAGE_CODE = env("CAREPATH_LOCALE")
+TIME_ZONE = env("TIME_ZONE")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+NODE_MODULES = BASE_DIR / "node_modules"
+# Front-end packages are served straight from node_modules (installed by the
+# Makefile from package.json); nothing built is committed.
+STATICFILES_DIRS = [
+    ("uswds", NODE_MODULES / "@uswds" / "uswds" / "dist"),
+    ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CarePath <no-reply@carepath.invalid>")
+
+# Security headers. HSTS, SSL redirect and secure cookies are on unless DEBUG.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if not DEBUG:
+    SECURE_HSTS_SECONDS = env("CAREPATH_HSTS_SECONDS")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = env("CAREPATH_SSL_REDIRECT")
+    SESSION_COOKIE_SECURE = env("CAREPATH_SECURE_COOKIES")
+    CSRF_COOKIE_SECURE = env("CAREPATH_SECURE_COOKIES")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_COOKIE_HTTPONLY = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# OTP: the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = env.str("CAREPATH_OTP_ISSUER", default="CarePath")
+
+# Logging: request bodies and query strings never reach the log (no health data).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"strip_query": {"()": "carepath.logfilters.StripQueryStrings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["strip_query"]}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+
+NINJA_PAGINATION_PER_PAGE = 20
+CAREPATH_PAGE_SIZE_MAX = 100

@@ -1,0 +1,37 @@
+"""What every page's shell needs: navigation for the user's role and the idle limits."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from carepath.accounts.middleware import idle_limit_seconds
+from carepath.accounts.models import AccountType, Role
+
+
+def _navigation(user) -> list[tuple[str, str]]:
+    if not user.is_authenticated:
+        return []
+    if user.account_type != AccountType.STAFF:
+        return [("My record", reverse("ui:home"))]
+    items = []
+    if user.role not in (Role.ADMINISTRATOR, Role.ANALYST):
+        items += [("My caseload", reverse("ui:home")),
+                  ("Register a patient", reverse("patients:create"))]
+    if user.role == Role.SUPERVISOR:
+        items.append(("Break-glass review", reverse("access:break_glass_review")))
+    if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        items.append(("Audit report", reverse("audit:report")))
+    if user.role == Role.ADMINISTRATOR:
+        items.append(("Users", reverse("ui:users")))
+    return items
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    return {
+        "nav_items": _navigation(user),
+        "idle_seconds": idle_limit_seconds(user) if user.is_authenticated else 0,
+        "idle_warning_seconds": settings.CAREPATH_IDLE_WARNING_SECONDS,
+        "carepath_demo": settings.CAREPATH_DEMO,
+    }

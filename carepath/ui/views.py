@@ -1,0 +1,95 @@
+"""The staff home (my caseload), the patient's landing page and /healthz."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.db.models import OuterRef, Subquery
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from carepath.accounts.models import AccountType, Role
+from carepath.audit import log as audit
+from carepath.patients.models import EpisodeOfCare, Patient
+from carepath.patients.queries import caseload
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+SEARCH_KEY = "caseload_search"
+
+
+def page_size_from(request) -> int:
+    try:
+        size = int(request.GET.get("page_size", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return min(max(size, 1), MAX_PAGE_SIZE)
+
+
+def with_current_level(patients):
+    """Annotate the open episode's level of care in the same query (no N+1)."""
+    open_level = EpisodeOfCare.objects.filter(
+        patient=OuterRef("pk"), closed_at__isnull=True).order_by("-opened_at")
+    return patients.annotate(current_level=Subquery(open_level.values("level_of_care")[:1]))
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.account_type == AccountType.PATIENT:
+        record = Patient.objects.filter(user=user).values_list("uuid", flat=True).first()
+        if record:
+            return redirect("patients:chart", patient_id=record)
+        return render(request, "ui/no_record.html")
+    if user.account_type != AccountType.STAFF:
+        return render(request, "ui/no_record.html")
+    if user.role in (Role.ADMINISTRATOR, Role.ANALYST):
+        return render(request, "ui/admin_home.html")
+    # The search term is health data (a name or birth date), so it travels in a
+    # POST body and waits in the session, never in the URL.
+    if request.method == "POST":
+        request.session[SEARCH_KEY] = request.POST.get("q", "").strip()[:100]
+        return redirect("ui:home")
+    q = request.session.get(SEARCH_KEY, "")
+    page = Paginator(with_current_level(caseload(user, q)), page_size_from(request)).get_page(
+        request.GET.get("page"))
+    patients = list(page.object_list)
+    audit.record_list(audit.Context.from_request(request), "caseload",
+                      [p.uuid for p in patients], page=page.number, searched=bool(q))
+    size = page_size_from(request)
+    return render(request, "ui/caseload.html", {
+        "page": page, "patients": patients, "q": q,
+        "query_prefix": f"page_size={size}&" if size != DEFAULT_PAGE_SIZE else ""})
+
+
+@login_required
+def open_by_mrn(request):
+    """Open a record outside the caseload by its exact MRN; the chart's guard decides."""
+    mrn = request.POST.get("mrn", "").strip().upper() if request.method == "POST" else ""
+    found = Patient.objects.filter(organisation_id=request.user.organisation_id,
+                                   mrn=mrn).values_list("uuid", flat=True).first() if mrn else None
+    if found:
+        return redirect("patients:chart", patient_id=found)
+    return render(request, "ui/open_by_mrn.html", {"mrn": mrn, "not_found": bool(mrn)},
+                  status=404 if mrn else 200)
+
+
+@login_required
+def users(request):
+    if request.user.role != Role.ADMINISTRATOR:
+        return render(request, "403.html", status=403)
+    return redirect(reverse("admin:accounts_user_changelist"))
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
