@@ -17,6 +17,13 @@ PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 _numbers = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
+    test_passwords_are_hashed_with_argon2 checks the real setting."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org(db):
     return Organisation.objects.create(name="Test Recovery Service", mrn_prefix="TS")

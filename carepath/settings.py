@@ -13,7 +13,8 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CAREPATH_VAR_DIR", default=str(BASE_DIR / "var")))
 
-env = environ.Env(
+# FileAwareEnv also reads NAME_FILE (a path holding the value), for secrets mounted as files.
+env = environ.FileAwareEnv(
     DEBUG=(bool, False),
     CAREPATH_DEMO=(bool, False),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
@@ -189,8 +190,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# EMAIL_URL (django-environ syntax: consolemail://, smtp+tls://user:pass@host:587) is
+# turned into Django 6.1's MAILERS; the console backend prints mail in the demo.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email_options = {
+    option: _email.get(key)
+    for option, key in [("host", "EMAIL_HOST"), ("port", "EMAIL_PORT"),
+                        ("username", "EMAIL_HOST_USER"), ("password", "EMAIL_HOST_PASSWORD"),
+                        ("use_tls", "EMAIL_USE_TLS"), ("use_ssl", "EMAIL_USE_SSL"),
+                        ("file_path", "EMAIL_FILE_PATH")]
+    if _email.get(key)
+}
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CarePath <no-reply@carepath.invalid>")
 
 # Security headers. HSTS, SSL redirect and secure cookies are on unless DEBUG.
