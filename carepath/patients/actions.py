@@ -64,15 +64,7 @@ def _require_access(ctx, patient, object_type="patients.patient"):
 
 
 def _validate_patient(patient: Patient) -> None:
-    errors = {}
-    try:
-        patient.full_clean(exclude=["organisation", "user"])
-    except ValidationError as exc:
-        errors = exc.message_dict
-    if patient.date_of_birth and patient.date_of_birth > timezone.localdate():
-        errors.setdefault("date_of_birth", []).append("Date of birth cannot be in the future.")
-    if errors:
-        raise ValidationError(errors)
+    patient.full_clean(exclude=["organisation", "user", "mrn"])
 
 
 def _clean_fields(data: dict) -> dict:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from ninja import Header, Query, Router, Schema
+from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from carepath.access import actions as access_actions
@@ -77,7 +77,7 @@ def create_patient(request, payload: PatientIn,
         if earlier is not None:
             if earlier.request_digest != digest:
                 raise HttpError(422, "This Idempotency-Key was used with a different request.")
-            return 200, _out(_guarded(request, earlier.resource_uuid))
+            return Status(200, _out(_guarded(request, earlier.resource_uuid)))
     try:
         with transaction.atomic():
             patient = actions.create_patient(_ctx(request), data, confirm_duplicate=confirm)
@@ -86,19 +86,19 @@ def create_patient(request, payload: PatientIn,
                                               key=idempotency_key[:100], request_digest=digest,
                                               resource_uuid=patient.uuid)
     except actions.PossibleDuplicate as dup:
-        return 409, {"detail": "A patient with the same name and date of birth exists. "
+        return Status(409, {"detail": "A patient with the same name and date of birth exists. "
                                "Send confirm_duplicate: true to create another record.",
                      "errors": [{"field": "legal_family_name",
                                  "message": "Possible duplicate patient."}],
-                     "duplicates": [{"mrn": m.mrn} for m in dup.matches]}
+                     "duplicates": [{"mrn": m.mrn} for m in dup.matches]})
     except IntegrityError:
         if not idempotency_key:
             raise
         # Two retries raced with the same key: the other one won; return its result.
         earlier = IdempotencyKey.objects.get(user=request.auth, endpoint="patients.create",
                                              key=idempotency_key[:100])
-        return 200, _out(_guarded(request, earlier.resource_uuid))
-    return 201, _out(patient)
+        return Status(200, _out(_guarded(request, earlier.resource_uuid)))
+    return Status(201, _out(patient))
 
 
 @router.get("/{patient_id}", response=PatientOut)
@@ -119,5 +119,5 @@ def break_glass(request, patient_id: UUID, payload: BreakGlassIn):
     if patient is None:
         raise Http404
     grant = access_actions.open_break_glass(_ctx(request), patient, payload.reason)
-    return 201, {"id": grant.uuid, "patient_id": patient.uuid, "reason": grant.reason,
-                 "expires_at": grant.expires_at.isoformat()}
+    return Status(201, {"id": grant.uuid, "patient_id": patient.uuid, "reason": grant.reason,
+                 "expires_at": grant.expires_at.isoformat()})

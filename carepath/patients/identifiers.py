@@ -1,6 +1,7 @@
-"""Identifier checks: the NHS number's modulus-11 check digit."""
+"""Field checks for the record: the NHS number's modulus-11 check digit, birth dates."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 
@@ -30,3 +31,8 @@ def validate_nhs_number(value: str) -> None:
             "Check it against the patient's NHS letter or card.",
             code="nhs_checksum",
         )
+
+
+def validate_not_in_future(value) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError("Date of birth cannot be in the future.", code="future_date")

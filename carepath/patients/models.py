@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from carepath.accounts.models import Organisation
 
-from .identifiers import validate_nhs_number
+from .identifiers import validate_nhs_number, validate_not_in_future
 
 
 class SexAtBirth(models.TextChoices):
@@ -40,7 +40,7 @@ class Patient(models.Model):
     legal_family_name = models.CharField("legal family name", max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
     pronouns = models.CharField(max_length=40, blank=True)
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[validate_not_in_future])
     sex_at_birth = models.CharField(max_length=16, choices=SexAtBirth.choices,
                                     default=SexAtBirth.NOT_STATED)
     gender_identity = models.CharField(max_length=60, blank=True)

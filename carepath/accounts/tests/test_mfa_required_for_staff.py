@@ -24,7 +24,8 @@ def test_password_alone_does_not_open_any_staff_page(clinician, patient):
     for path in (reverse("ui:home"), reverse("patients:chart", args=[patient.uuid]),
                  reverse("audit:report")):
         response = client.get(path)
-        assert response.status_code == 302 and response["Location"] == reverse("accounts:mfa_verify")
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:mfa_verify")
 
 
 def test_correct_totp_code_completes_sign_in(clinician, patient):

@@ -21,16 +21,16 @@ def event(db):
     "DELETE FROM audit_auditevent WHERE id = %s",
 ])
 def test_database_refuses_changes_to_audit_rows(event, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [event.pk])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, purpose=event.purpose).exists()
 
 
 def test_database_refuses_truncate(event):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE audit_auditevent")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("TRUNCATE audit_auditevent")
 
 
 def test_orm_delete_is_refused_too(event):
