@@ -191,8 +191,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # EMAIL_URL (django-environ syntax: consolemail://, smtp+tls://user:pass@host:587) is
-# turned into Django 6.1's MAILERS; the console backend prints mail in the demo.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# turned into Django 6.1's MAILERS. The demo prints mail to the console; production
+# defaults to a local SMTP relay.
+_email = env.email_url(
+    "EMAIL_URL", default="consolemail://" if DEBUG or CAREPATH_DEMO else "smtp://localhost:25")
 _email_options = {
     option: _email.get(key)
     for option, key in [("host", "EMAIL_HOST"), ("port", "EMAIL_PORT"),

@@ -1,0 +1,60 @@
+"""Key pages run a fixed number of queries, whatever the page size."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from carepath.accounts.tokens import create_token
+from carepath.conftest import ctx_for, verified_client
+from carepath.patients import actions
+from carepath.patients.models import LevelOfCare
+
+CHART_LINK = re.compile(rb'href="/patients/[0-9a-f-]{36}/"')
+CASELOAD_QUERIES = 13
+API_LIST_QUERIES = 8
+CHART_QUERIES = 17
+
+
+@pytest.fixture
+def caseload_of_120(clinician, make_patient):
+    for i in range(120):
+        p = make_patient()
+        if i % 2:
+            actions.open_episode(ctx_for(clinician), p, reason="Referral",
+                                 level_of_care=LevelOfCare.OUTPATIENT)
+
+
+def _count(client, path):
+    client.get(path)  # warm the session and OTP device caches like a real browser
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_caseload_queries_do_not_grow_with_page_size(clinician, caseload_of_120):
+    client = verified_client(clinician)
+    small, page20 = _count(client, "/?page_size=20")
+    large, page100 = _count(client, "/?page_size=100")
+    assert len(CHART_LINK.findall(page20.content)) == 20
+    assert len(CHART_LINK.findall(page100.content)) == 100
+    assert small == large == CASELOAD_QUERIES
+
+
+def test_api_list_queries_do_not_grow_with_page_size(clinician, caseload_of_120):
+    _, raw = create_token(ctx_for(clinician), clinician, "t")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    small, r20 = _count(client, "/api/v1/patients?page_size=20")
+    large, r100 = _count(client, "/api/v1/patients?page_size=100")
+    assert len(r20.json()["items"]) == 20 and len(r100.json()["items"]) == 100
+    assert small == large == API_LIST_QUERIES
+
+
+def test_chart_runs_a_fixed_number_of_queries(clinician, patient):
+    client = verified_client(clinician)
+    actions.open_episode(ctx_for(clinician), patient, reason="r", level_of_care="outpatient")
+    count, _ = _count(client, f"/patients/{patient.uuid}/")
+    assert count == CHART_QUERIES
