@@ -33,10 +33,20 @@ def base32_secret(device: TOTPDevice) -> str:
 
 def new_recovery_codes(user) -> list[str]:
     """Replace the user's recovery codes; each works once. Shown to the user one time."""
-    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
+    # 12 hex digits (48 bits, single use, throttled) fit django-otp's 16-character tokens.
+    codes = [secrets.token_hex(6) for _ in range(RECOVERY_CODE_COUNT)]
     with transaction.atomic():
         device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes",
                                                        defaults={"confirmed": True})
         device.token_set.all().delete()
         StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
-    return codes
+    return [format_recovery_code(c) for c in codes]
+
+
+def format_recovery_code(code: str) -> str:
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def normalise_token(typed: str) -> str:
+    """What the person typed, as stored: no spaces or dashes, lower case."""
+    return "".join(ch for ch in typed if ch not in " -").lower()

@@ -44,6 +44,10 @@ CLINICAL_ROLES = frozenset(
 BREAK_GLASS_ROLES = frozenset({Role.CLINICIAN, Role.NURSE, Role.PRESCRIBER, Role.SUPERVISOR})
 
 
+def new_session_salt() -> str:
+    return secrets.token_hex(16)
+
+
 class AccountType(models.TextChoices):
     STAFF = "staff", "Staff"
     PATIENT = "patient", "Patient"
@@ -69,7 +73,7 @@ class User(AbstractUser):
     )
     # Rotated by "log out everywhere": part of the session hash, so every
     # existing session stops validating at once.
-    session_salt = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    session_salt = models.CharField(max_length=32, default=new_session_salt, editable=False)
 
     class Meta:
         constraints = [

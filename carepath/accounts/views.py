@@ -1,6 +1,5 @@
 """Sign-in with a second factor, enrolment, sign-out everywhere, tokens, session status."""
 
-import secrets
 import time
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from carepath.audit.models import Action, Outcome
 from . import mfa, tokens
 from .forms import ApiTokenForm, EnrolForm, TokenForm
 from .middleware import LAST_SEEN_KEY, idle_limit_seconds
+from .models import new_session_salt
 
 
 def _next_url(request):
@@ -34,7 +34,7 @@ def mfa_verify(request):
         return redirect("accounts:mfa_enrol")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["otp_token"].strip().replace(" ", ""))
+        device = match_token(user, mfa.normalise_token(form.cleaned_data["otp_token"]))
         if device is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
@@ -90,7 +90,7 @@ def sign_out(request):
 @require_POST
 def sign_out_everywhere(request):
     user = request.user
-    user.session_salt = secrets.token_hex(16)
+    user.session_salt = new_session_salt()
     user.save(update_fields=["session_salt"])
     audit.record(audit.Context.from_request(request), Action.SECURITY,
                  object_type="accounts.user", object_id=str(user.uuid),

@@ -20,6 +20,8 @@ def _raw(sql, params=()):
     on PostgreSQL, the append-only trigger (which is tested on its own)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Flush deferred foreign-key checks first: ALTER TABLE refuses while any are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
