@@ -9,6 +9,7 @@ from datetime import datetime, time
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,7 +31,6 @@ def _events(user, filters: dict):
     if user.organisation_id:
         # Events by this organisation's users, or about its patients.
         org_patients = Patient.objects.filter(organisation_id=user.organisation_id).values("uuid")
-        from django.db.models import Q
         events = events.filter(Q(actor__organisation_id=user.organisation_id)
                                | Q(patient_uuid__in=org_patients))
     if filters.get("username"):

@@ -15,7 +15,6 @@ from carepath.access import actions as access_actions
 from carepath.access.guards import AccessRefused, check_patient
 from carepath.accounts.models import IdempotencyKey
 from carepath.audit import log as audit
-from carepath.ui.views import MAX_PAGE_SIZE, with_current_level
 
 from . import actions, queries
 from .models import Patient
@@ -53,9 +52,8 @@ def _guarded(request, patient_id, *, audit_read=True):
 
 @router.get("", response=PatientPage)
 def list_patients(request, params: Query[ListParams]):
-    size = min(max(params.page_size, 1), MAX_PAGE_SIZE)
-    page = Paginator(with_current_level(queries.caseload(request.auth, params.q[:100])),
-                     size).get_page(params.page)
+    size = queries.clamp_page_size(params.page_size)
+    page = Paginator(queries.caseload(request.auth, params.q[:100]), size).get_page(params.page)
     items = [{"id": p.uuid, "mrn": p.mrn, "display_name": p.display_name,
               "date_of_birth": p.date_of_birth, "current_level_of_care": p.current_level}
              for p in page.object_list]

@@ -2,11 +2,29 @@
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from carepath.access.policy import visible_patients
 
-from .models import Patient
+from .models import EpisodeOfCare, Patient
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def clamp_page_size(value) -> int:
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_PAGE_SIZE
+    return min(max(size, 1), MAX_PAGE_SIZE)
+
+
+def with_current_level(patients: QuerySet) -> QuerySet:
+    """Annotate the open episode's level of care in the same query (no N+1)."""
+    open_level = EpisodeOfCare.objects.filter(
+        patient=OuterRef("pk"), closed_at__isnull=True).order_by("-opened_at")
+    return patients.annotate(current_level=Subquery(open_level.values("level_of_care")[:1]))
 
 
 def _search(patients: QuerySet, q: str) -> QuerySet:
@@ -28,7 +46,8 @@ def _search(patients: QuerySet, q: str) -> QuerySet:
 def caseload(user, q: str = "") -> QuerySet:
     """The patients this user may list, searched by name, MRN or date of birth (YYYY-MM-DD)."""
     patients = visible_patients(user, Patient.objects.all())
-    return _search(patients, q).order_by("legal_family_name", "legal_given_name", "pk")
+    return with_current_level(_search(patients, q)).order_by(
+        "legal_family_name", "legal_given_name", "pk")
 
 
 def possible_duplicates(organisation_id, given: str, family: str, date_of_birth) -> list[Patient]:

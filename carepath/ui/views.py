@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import OuterRef, Subquery
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,27 +11,10 @@ from django.views.decorators.http import require_GET
 
 from carepath.accounts.models import AccountType, Role
 from carepath.audit import log as audit
-from carepath.patients.models import EpisodeOfCare, Patient
-from carepath.patients.queries import caseload
+from carepath.patients.models import Patient
+from carepath.patients.queries import DEFAULT_PAGE_SIZE, caseload, clamp_page_size
 
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 SEARCH_KEY = "caseload_search"
-
-
-def page_size_from(request) -> int:
-    try:
-        size = int(request.GET.get("page_size", DEFAULT_PAGE_SIZE))
-    except ValueError:
-        return DEFAULT_PAGE_SIZE
-    return min(max(size, 1), MAX_PAGE_SIZE)
-
-
-def with_current_level(patients):
-    """Annotate the open episode's level of care in the same query (no N+1)."""
-    open_level = EpisodeOfCare.objects.filter(
-        patient=OuterRef("pk"), closed_at__isnull=True).order_by("-opened_at")
-    return patients.annotate(current_level=Subquery(open_level.values("level_of_care")[:1]))
 
 
 @login_required
@@ -53,12 +35,11 @@ def home(request):
         request.session[SEARCH_KEY] = request.POST.get("q", "").strip()[:100]
         return redirect("ui:home")
     q = request.session.get(SEARCH_KEY, "")
-    page = Paginator(with_current_level(caseload(user, q)), page_size_from(request)).get_page(
-        request.GET.get("page"))
+    size = clamp_page_size(request.GET.get("page_size"))
+    page = Paginator(caseload(user, q), size).get_page(request.GET.get("page"))
     patients = list(page.object_list)
     audit.record_list(audit.Context.from_request(request), "caseload",
                       [p.uuid for p in patients], page=page.number, searched=bool(q))
-    size = page_size_from(request)
     return render(request, "ui/caseload.html", {
         "page": page, "patients": patients, "q": q,
         "query_prefix": f"page_size={size}&" if size != DEFAULT_PAGE_SIZE else ""})
