@@ -35,7 +35,7 @@ def _load(patient_id) -> Patient:
 
 
 def check_patient(ctx: audit.Context, patient_id, *, object_type="patients.patient",
-                  audit_read=True) -> tuple[Patient, Decision]:
+                  audit_read=True, action=Action.READ) -> tuple[Patient, Decision]:
     """Load, decide, audit. Raises Http404 or AccessRefused (already audited)."""
     patient = _load(patient_id)
     decision = patient_access(ctx.user, patient)
@@ -44,15 +44,15 @@ def check_patient(ctx: audit.Context, patient_id, *, object_type="patients.patie
         raise AccessRefused(patient, decision)
     if audit_read:
         purpose = decision.grant.reason if decision.grant else ""
-        audit.record(ctx, Action.READ, patient=patient, object_type=object_type,
+        audit.record(ctx, action, patient=patient, object_type=object_type,
                      purpose=purpose, details={"basis": decision.basis})
     return patient, decision
 
 
-def patient_view(object_type: str = "patients.patient"):
+def patient_view(object_type: str = "patients.patient", action: str = Action.READ):
     """Decorate a view taking ``patient_id``; it receives ``patient`` instead.
 
-    GETs are audited as reads here; writes are audited by the action they call.
+    GETs are audited here (as reads, or ``action``); writes by the action they call.
     """
 
     def decorator(view):
@@ -61,7 +61,7 @@ def patient_view(object_type: str = "patients.patient"):
             ctx = audit.Context.from_request(request)
             try:
                 patient, decision = check_patient(
-                    ctx, patient_id, object_type=object_type,
+                    ctx, patient_id, object_type=object_type, action=action,
                     audit_read=request.method in ("GET", "HEAD"))
             except AccessRefused as refused:
                 if may_break_glass(request.user, refused.patient):

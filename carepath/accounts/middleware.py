@@ -8,8 +8,13 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-# Paths a signed-in but not yet verified staff member may reach.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/")
+# Paths a signed-in but not yet verified staff member may reach: only what it takes to
+# pass the second factor or leave. Anything else under /accounts/ (recovery codes,
+# API tokens) would let a stolen password skip the second factor.
+OPEN_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/mfa/enrol/",
+                 "/accounts/password-reset/", "/accounts/session/", "/static/", "/healthz",
+                 "/api/")
+OPEN_EXACT = ("/accounts/mfa/",)
 IDLE_EXEMPT_PREFIXES = ("/static/", "/healthz", "/api/")
 LAST_SEEN_KEY = "carepath_last_seen"
 
@@ -52,8 +57,22 @@ class StaffMustVerifyMiddleware:
     def __call__(self, request):
         user = request.user
         if (user.is_authenticated and user.requires_mfa and not user.is_verified()
-                and not request.path.startswith(OPEN_PREFIXES)):
+                and not request.path.startswith(OPEN_PREFIXES)
+                and request.path not in OPEN_EXACT):
             if request.method == "GET":
                 request.session["carepath_next"] = request.path  # never the query string
             return redirect("accounts:mfa_verify")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for a signed-in person hold health data: browsers must not keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carepath.access.policy import (
+    Decision,
     may_create_patients,
     may_manage_care_team,
     patient_access,
@@ -56,10 +57,14 @@ class PossibleDuplicate(Exception):
 
 
 def _require_access(ctx, patient, object_type="patients.patient"):
+    """Changes are made by staff with access; a patient reads their own record here
+    (their own journeys, with their own actions, come with the patient portal)."""
     decision = patient_access(ctx.user, patient)
+    if decision and decision.basis == "own_record":
+        decision = Decision(False, "patients_may_not_change_clinical_record")
     if not decision:
         audit.denied(ctx, patient=patient, object_type=object_type, reason=decision.basis)
-        raise PermissionDenied("You do not have access to this record.")
+        raise PermissionDenied("You do not have access to change this record.")
     return decision
 
 

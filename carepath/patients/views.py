@@ -11,6 +11,7 @@ from carepath.access.guards import patient_view
 from carepath.access.policy import may_create_patients, may_manage_care_team
 from carepath.accounts.models import AccountType, Role
 from carepath.audit import log as audit
+from carepath.audit.models import Action
 
 from . import actions, queries
 from .forms import (
@@ -193,7 +194,7 @@ def consent_revoke(request, patient, consent_id):
 
 
 @login_required
-@patient_view("patients.consent")
+@patient_view("patients.consent", action=Action.PRINT)
 def consent_print(request, patient, consent_id):
     consent = get_object_or_404(patient.consents, uuid=consent_id)
     return render(request, "patients/consent_print.html", {"patient": patient,

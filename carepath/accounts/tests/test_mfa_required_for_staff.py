@@ -81,3 +81,23 @@ def test_passwords_are_hashed_with_argon2(settings, clinician):
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
     assert make_password("a long passphrase here").startswith("argon2$")
     assert live.AUTH_PASSWORD_VALIDATORS
+
+
+def test_password_alone_cannot_make_recovery_codes_or_api_tokens(clinician):
+    """Regression: /accounts/ was open before the second factor, so a stolen password
+    could mint recovery codes or an API token and skip the second factor."""
+    client = _password_login(clinician)
+    for path, data in (("/accounts/mfa/recovery-codes/", {}),
+                       ("/accounts/me/", {"name": "x", "expires_days": 1})):
+        response = client.post(path, data)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:mfa_verify")
+    assert not clinician.api_tokens.exists()
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    assert not StaticDevice.objects.filter(user=clinician).exists()
+
+
+def test_signed_in_pages_are_not_stored_by_the_browser(clinician, as_user):
+    response = as_user(clinician).get(reverse("ui:home"))
+    assert response["Cache-Control"] == "no-store, private"

@@ -138,3 +138,31 @@ def test_duplicate_warning_on_the_form_then_confirmed(clinician, patient):
     created = client.post(reverse("patients:create"), {**data, "confirm_duplicate": "on"})
     assert created.status_code == 302
     assert Patient.objects.filter(legal_family_name="Quinton").count() == 2
+
+
+def test_a_patient_can_read_but_not_change_their_clinical_record(make_user, patient):
+    """Regression: own-record access let a patient record consents or edit details."""
+    from carepath.accounts.models import AccountType
+
+    account = make_user(account_type=AccountType.PATIENT, role="")
+    patient.user = account
+    patient.save()
+    client = verified_client(account)
+    assert client.get(reverse("patients:chart", args=[patient.uuid])).status_code == 200
+    with pytest.raises(PermissionDenied):
+        actions.update_patient(ctx_for(account), patient, {"phone": "1"})
+    response = client.post(reverse("patients:consents", args=[patient.uuid]), {
+        "regime": "uk_gdpr", "recipient": "Anyone", "purpose": "x",
+        "data_categories": ["attendance"], "starts_on": "2026-01-01", "expires_on": "2027-01-01"})
+    assert response.status_code == 403
+    assert not Consent.objects.exists()
+
+
+def test_printing_a_consent_is_audited_as_a_print(clinician, patient):
+    consent = actions.record_consent(ctx_for(clinician), patient, {
+        "regime": "uk_gdpr", "recipient": "Sister", "purpose": "Support",
+        "data_categories": ["attendance"], "starts_on": date.today(),
+        "expires_on": date.today() + timedelta(days=30)})
+    verified_client(clinician).get(
+        reverse("patients:consent_print", args=[patient.uuid, consent.uuid]))
+    assert AuditEvent.objects.filter(action=Action.PRINT, patient_uuid=patient.uuid).exists()
