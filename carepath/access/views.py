@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carepath.audit import log as audit
+from carepath.pagination import paginate
 from carepath.patients.models import Patient
 
 from . import actions
@@ -45,7 +45,7 @@ def break_glass_review(request):
               .select_related("user", "patient", "reviewed_by").order_by("-opened_at"))
     if not show_all:
         grants = grants.awaiting_review()
-    page = Paginator(grants, 25).get_page(request.GET.get("page"))
+    page = paginate(grants, request.GET.get("page"), 25)
     audit.record_list(audit.Context.from_request(request), "break_glass_review",
                       [g.patient.uuid for g in page.object_list])
     return render(request, "access/break_glass_review.html",

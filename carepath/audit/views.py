@@ -8,13 +8,13 @@ from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from carepath.access.policy import may_read_audit_report
+from carepath.pagination import paginate
 from carepath.patients.models import Patient
 
 from . import log as audit
@@ -70,7 +70,7 @@ def report(request):
     else:
         form = AuditFilterForm(initial=request.session.get(FILTER_KEY, {}))
     filters = request.session.get(FILTER_KEY, {})
-    page = Paginator(_events(request.user, filters), 50).get_page(request.GET.get("page"))
+    page = paginate(_events(request.user, filters), request.GET.get("page"), 50)
     audit.record(audit.Context.from_request(request), Action.READ, object_type="audit_report",
                  details={"filters": sorted(k for k, v in filters.items() if v)})
     return render(request, "audit/report.html", {"form": form, "page": page,

@@ -5,7 +5,6 @@ import json
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from ninja import Header, Query, Router, Schema, Status
@@ -15,6 +14,7 @@ from carepath.access import actions as access_actions
 from carepath.access.guards import AccessRefused, check_patient
 from carepath.accounts.models import IdempotencyKey
 from carepath.audit import log as audit
+from carepath.pagination import paginate
 
 from . import actions, queries
 from .models import Patient
@@ -53,13 +53,13 @@ def _guarded(request, patient_id, *, audit_read=True):
 @router.get("", response=PatientPage)
 def list_patients(request, params: Query[ListParams]):
     size = queries.clamp_page_size(params.page_size)
-    page = Paginator(queries.caseload(request.auth, params.q[:100]), size).get_page(params.page)
+    page = paginate(queries.caseload(request.auth, params.q[:100]), params.page, size)
     items = [{"id": p.uuid, "mrn": p.mrn, "display_name": p.display_name,
               "date_of_birth": p.date_of_birth, "current_level_of_care": p.current_level}
              for p in page.object_list]
     audit.record_list(_ctx(request), "patient_list", [i["id"] for i in items],
                       page=page.number, searched=bool(params.q))
-    return {"count": page.paginator.count, "page": page.number, "page_size": size,
+    return {"page": page.number, "page_size": size, "has_next": page.has_next,
             "items": items}
 
 

@@ -112,7 +112,7 @@ class BreakGlassOut(Schema):
 
 
 class PatientPage(Schema):
-    count: int
     page: int
     page_size: int
+    has_next: bool
     items: list[PatientSummaryOut]

@@ -1,7 +1,6 @@
 """The staff home (my caseload), the patient's landing page and /healthz."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from carepath.accounts.models import AccountType, Role
 from carepath.audit import log as audit
+from carepath.pagination import paginate
 from carepath.patients.models import Patient
 from carepath.patients.queries import DEFAULT_PAGE_SIZE, caseload, clamp_page_size
 
@@ -36,7 +36,7 @@ def home(request):
         return redirect("ui:home")
     q = request.session.get(SEARCH_KEY, "")
     size = clamp_page_size(request.GET.get("page_size"))
-    page = Paginator(caseload(user, q), size).get_page(request.GET.get("page"))
+    page = paginate(caseload(user, q), request.GET.get("page"), size)
     patients = list(page.object_list)
     audit.record_list(audit.Context.from_request(request), "caseload",
                       [p.uuid for p in patients], page=page.number, searched=bool(q))

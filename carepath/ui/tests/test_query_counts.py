@@ -13,8 +13,8 @@ from carepath.patients import actions
 from carepath.patients.models import LevelOfCare
 
 CHART_LINK = re.compile(rb'href="/patients/[0-9a-f-]{36}/"')
-CASELOAD_QUERIES = 13
-API_LIST_QUERIES = 8
+CASELOAD_QUERIES = 12
+API_LIST_QUERIES = 7
 CHART_QUERIES = 17
 
 
