@@ -66,13 +66,15 @@ class StaffMustVerifyMiddleware:
 
 
 class NoStoreMiddleware:
-    """Pages for a signed-in person hold health data: browsers must not keep them."""
+    """Pages for a signed-in person, and every API answer (bearer tokens carry no
+    session), may hold health data: browsers and proxies must not keep them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.user.is_authenticated and not request.path.startswith("/static/"):
+        signed_in = request.user.is_authenticated or request.path.startswith("/api/")
+        if signed_in and not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store, private"
         return response

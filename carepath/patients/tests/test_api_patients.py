@@ -123,3 +123,8 @@ def test_get_returns_the_record_by_uuid_never_by_sequential_id(clinician, patien
 def test_openapi_document_is_served(db):
     spec = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/patients/{patient_id}" in spec["paths"]
+
+
+def test_api_answers_are_not_stored_by_caches(clinician, patient):
+    response = api(clinician).get(f"/api/v1/patients/{patient.uuid}")
+    assert response["Cache-Control"] == "no-store, private"
