@@ -1,5 +1,6 @@
 """Personas and a real database for every app's tests."""
 
+import base64
 import itertools
 from datetime import date
 
@@ -94,8 +95,6 @@ def patient(make_patient):
 
 def totp_now(user) -> str:
     device = TOTPDevice.objects.get(user=user, confirmed=True)
-    import base64
-
     return pyotp.TOTP(base64.b32encode(device.bin_key).decode()).now()
 
 

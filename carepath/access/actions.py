@@ -45,6 +45,5 @@ def review_break_glass(ctx: audit.Context, grant: BreakGlassAccess, note: str) -
             grant.reviewed_at = timezone.now()
             grant.review_note = (note or "").strip()[:500]
             grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-            audit.record(ctx, Action.REVIEW, patient=grant.patient_id and grant.patient,
-                         obj=grant)
+            audit.record(ctx, Action.REVIEW, patient=grant.patient, obj=grant)
     return grant

@@ -1,5 +1,6 @@
 """TOTP enrolment and recovery codes (django-otp)."""
 
+import base64
 import secrets
 
 import segno
@@ -26,8 +27,6 @@ def qr_code_data_uri(device: TOTPDevice) -> str:
 
 
 def base32_secret(device: TOTPDevice) -> str:
-    import base64
-
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 

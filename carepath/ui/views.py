@@ -1,6 +1,7 @@
 """The staff home (my caseload), the patient's landing page and /healthz."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -60,7 +61,7 @@ def open_by_mrn(request):
 @login_required
 def users(request):
     if request.user.role != Role.ADMINISTRATOR:
-        return render(request, "403.html", status=403)
+        raise PermissionDenied
     return redirect(reverse("admin:accounts_user_changelist"))
 
 

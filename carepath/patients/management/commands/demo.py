@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
-from carepath.accounts.models import Organisation, Role, User
+from carepath.accounts.models import Organisation, User
 from carepath.patients import demo
 
 
@@ -41,7 +41,6 @@ class Command(BaseCommand):
         org = Organisation.objects.get(name=demo.DEMO_ORGANISATION)
         care_staff = [User.objects.get(username=u) for u in
                       ("clinician", "clinician2", "nurse", "prescriber")]
-        assert care_staff[0].role == Role.CLINICIAN
         with Progress(transient=True) as bar:
             task = bar.add_task("Adding synthetic patients", total=patients)
             demo.generate_population(org, patients, seed=seed + org.next_mrn, care_staff=care_staff,
