@@ -200,8 +200,8 @@ def main(argv=None) -> int:
     web = {u: web_client(u) for u in ("clinician", "supervisor")}
     searching = web_client("clinician")
     resp = searching.post("/", {"q": SEARCH_TERM})
-    assert resp.status_code == 302, resp.status_code
-    assert searching.session[SEARCH_KEY] == SEARCH_TERM
+    if resp.status_code != 302 or searching.session.get(SEARCH_KEY) != SEARCH_TERM:
+        raise SystemExit(f"Setting the caseload search failed (POST / returned {resp.status_code})")
     web["clinician (search)"] = searching
     api = {u: api_headers(u) for u in ("clinician", "supervisor")}
     sizes = {u: caseload_of(u) for u in ("clinician", "supervisor")}

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Upper
 
 from carepath.access.policy import visible_patients
 
@@ -45,9 +46,13 @@ def _search(patients: QuerySet, q: str) -> QuerySet:
 
 def caseload(user, q: str = "") -> QuerySet:
     """The patients this user may list, searched by name, MRN or date of birth (YYYY-MM-DD)."""
-    patients = visible_patients(user, Patient.objects.all())
-    return with_current_level(_search(patients, q)).order_by(
-        "legal_family_name", "legal_given_name", "pk")
+    patients = with_current_level(_search(visible_patients(user, Patient.objects.all()), q))
+    if q.strip():
+        # Ordering by an expression stops the database walking the whole name index
+        # testing each row against the search (80,000 rows read for 21 matches in the
+        # benchmark); it filters first and sorts only the matches.
+        return patients.order_by(Upper("legal_family_name"), Upper("legal_given_name"), "pk")
+    return patients.order_by("legal_family_name", "legal_given_name", "pk")
 
 
 def possible_duplicates(organisation_id, given: str, family: str, date_of_birth) -> list[Patient]:
