@@ -159,3 +159,10 @@ def click_and_wait(page, locator):
     with page.expect_navigation() as navigation:
         locator.click()
     return navigation.value
+
+
+def open_from_nav(page, label: str, url_glob: str) -> None:
+    """Follow a link in the primary navigation, as a person would, and wait for the page."""
+    page.get_by_role("navigation", name="Primary navigation").get_by_role(
+        "link", name=label).click()
+    page.wait_for_url(url_glob)

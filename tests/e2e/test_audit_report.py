@@ -4,7 +4,7 @@ import csv
 import io
 
 import pytest
-from e2e_support import click_and_wait
+from e2e_support import click_and_wait, open_from_nav
 
 from carepath.access import actions as access_actions
 from carepath.access.guards import AccessRefused, check_patient
@@ -38,9 +38,7 @@ def test_supervisor_filters_audit_by_mrn_and_downloads_the_csv(browse, live_serv
 
     page = browse.new_page()
     browse.sign_in(page, "supervisor")
-    page.get_by_role("navigation", name="Primary navigation").get_by_role(
-        "link", name="Audit report").click()
-    page.wait_for_url("**/audit/")
+    open_from_nav(page, "Audit report", "**/audit/")
     browse.check(page, "audit report")
 
     page.get_by_label("Patient MRN").fill(target.mrn)

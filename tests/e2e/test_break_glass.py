@@ -1,7 +1,7 @@
 """Break-glass: refused first, opened with a reason, then reviewed by a supervisor."""
 
 import pytest
-from e2e_support import click_and_wait
+from e2e_support import click_and_wait, open_from_nav
 
 from carepath.access.models import BreakGlassAccess
 from carepath.patients.models import Patient
@@ -49,9 +49,7 @@ def test_break_glass_is_refused_then_opened_with_a_reason_then_reviewed(browse, 
     # A supervisor, in a separate browser session, reviews it.
     supervisor = browse.new_page()
     browse.sign_in(supervisor, "supervisor")
-    supervisor.get_by_role("navigation", name="Primary navigation").get_by_role(
-        "link", name="Break-glass review").click()
-    supervisor.wait_for_url("**/access/break-glass/review/")
+    open_from_nav(supervisor, "Break-glass review", "**/access/break-glass/review/")
     browse.check(supervisor, "break-glass review list")
     row = supervisor.locator("tbody tr", has=supervisor.get_by_text(REASON))
     assert row.count() == 1
