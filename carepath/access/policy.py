@@ -55,6 +55,15 @@ def patient_access(user, patient) -> Decision:
     return Decision(False, "not_on_care_team")
 
 
+def patient_change_access(user, patient) -> Decision:
+    """Changing the clinical record is for staff with access. A patient reads their own
+    record; their own journeys (check-ins, plans) come with their own actions later."""
+    decision = patient_access(user, patient)
+    if decision and decision.basis == "own_record":
+        return Decision(False, "patients_may_not_change_clinical_record")
+    return decision
+
+
 def may_break_glass(user, patient) -> bool:
     return (
         user.is_authenticated

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +19,6 @@ class Context:
     client_address: str | None = None
     purpose: str = ""
     via: str = "web"
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_request(cls, request, *, via: str = "web", purpose: str = "") -> Context:

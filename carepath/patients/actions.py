@@ -10,10 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from carepath.access.policy import (
-    Decision,
     may_create_patients,
     may_manage_care_team,
-    patient_access,
+    patient_change_access,
 )
 from carepath.accounts.models import AccountType, Organisation, Role
 from carepath.audit import log as audit
@@ -57,11 +56,7 @@ class PossibleDuplicate(Exception):
 
 
 def _require_access(ctx, patient, object_type="patients.patient"):
-    """Changes are made by staff with access; a patient reads their own record here
-    (their own journeys, with their own actions, come with the patient portal)."""
-    decision = patient_access(ctx.user, patient)
-    if decision and decision.basis == "own_record":
-        decision = Decision(False, "patients_may_not_change_clinical_record")
+    decision = patient_change_access(ctx.user, patient)
     if not decision:
         audit.denied(ctx, patient=patient, object_type=object_type, reason=decision.basis)
         raise PermissionDenied("You do not have access to change this record.")
@@ -101,6 +96,9 @@ def create_patient(ctx: audit.Context, data: dict, *, confirm_duplicate: bool = 
         matches = possible_duplicates(user.organisation_id, patient.legal_given_name,
                                       patient.legal_family_name, patient.date_of_birth)
         if matches:
+            # The warning shows the matches' MRNs to someone who may not be on their
+            # care teams: that is a disclosure, so it is audited like a list page.
+            audit.record_list(ctx, "duplicate_check", [m.uuid for m in matches])
             raise PossibleDuplicate(matches)
     with transaction.atomic():
         patient.mrn = _next_mrn(user.organisation)

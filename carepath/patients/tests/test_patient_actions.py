@@ -46,6 +46,8 @@ def test_same_name_and_birth_date_warns_before_creating(clinician, patient):
     with pytest.raises(actions.PossibleDuplicate) as dup:
         actions.create_patient(ctx_for(clinician), data)
     assert dup.value.matches == [patient]
+    shown = AuditEvent.objects.filter(action=Action.LIST, object_type="duplicate_check").get()
+    assert shown.details["patients_shown"] == [str(patient.uuid)]
     twin = actions.create_patient(ctx_for(clinician), data, confirm_duplicate=True)
     assert twin.mrn != patient.mrn
 
