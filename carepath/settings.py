@@ -60,10 +60,13 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "ninja",
+    "django_tasks_db",
     "carepath.accounts",
     "carepath.audit",
     "carepath.patients",
     "carepath.access",
+    "carepath.alerts",
+    "carepath.measures",
     "carepath.ui",
 ]
 
@@ -206,6 +209,22 @@ _email_options = {
 }
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CarePath <no-reply@carepath.invalid>")
+
+# Background tasks (notifications, escalation checks, reminders) run through Django's
+# tasks API on the database backend: no extra service, and a task enqueued inside a
+# transaction is committed or rolled back with the work that asked for it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Alerts: an urgent alert not acknowledged within this many minutes escalates to the
+# supervisor of the care team.
+CAREPATH_ALERT_ESCALATION_MINUTES = env.int("CAREPATH_ALERT_ESCALATION_MINUTES", default=30)
+# Text messages go through this backend; the console one prints them (demo and tests).
+CAREPATH_SMS_BACKEND = env.str("CAREPATH_SMS_BACKEND",
+                               default="carepath.notify.sms.ConsoleSmsBackend")
+# A one-time link to complete a measure without an account lasts this many hours.
+CAREPATH_MEASURE_LINK_HOURS = env.int("CAREPATH_MEASURE_LINK_HOURS", default=72)
+# The address used in links sent by email or text (no trailing slash).
+CAREPATH_BASE_URL = env.str("CAREPATH_BASE_URL", default="http://127.0.0.1:8000")
 
 # Security headers. HSTS, SSL redirect and secure cookies are on unless DEBUG.
 SECURE_CONTENT_TYPE_NOSNIFF = True

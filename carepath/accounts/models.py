@@ -21,6 +21,9 @@ class Organisation(models.Model):
     mrn_prefix = models.CharField(max_length=6, default="CP")
     # Next MRN number; taken under a row lock by patients.actions.
     next_mrn = models.PositiveBigIntegerField(default=1)
+    # Crisis help shown when an answer signals danger: a list of {name, contact, href,
+    # detail}. Empty means the defaults for the country (carepath.alerts.crisis).
+    crisis_lines = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -30,6 +30,9 @@ class Action(models.TextChoices):
     LOGOUT = "logout", "Log out"
     LOGIN_FAILED = "login_failed", "Failed log-in"
     SECURITY = "security", "Security change"
+    NOTIFY = "notify", "Notification sent"
+    ESCALATE = "escalate", "Escalation"
+    ACKNOWLEDGE = "acknowledge", "Acknowledgement"
 
 
 class Outcome(models.TextChoices):
