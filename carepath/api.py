@@ -81,3 +81,7 @@ from carepath.patients.api import router as patients_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/patients", patients_router)
+from carepath.measures.api import instruments_router, responses_router  # noqa: E402
+
+api.add_router("/instruments", instruments_router)
+api.add_router("/patients", responses_router)

@@ -223,6 +223,8 @@ CAREPATH_SMS_BACKEND = env.str("CAREPATH_SMS_BACKEND",
                                default="carepath.notify.sms.ConsoleSmsBackend")
 # A one-time link to complete a measure without an account lasts this many hours.
 CAREPATH_MEASURE_LINK_HOURS = env.int("CAREPATH_MEASURE_LINK_HOURS", default=72)
+# A scheduled measure shows as overdue this many days after its due date.
+CAREPATH_MEASURE_OVERDUE_DAYS = env.int("CAREPATH_MEASURE_OVERDUE_DAYS", default=3)
 # The address used in links sent by email or text (no trailing slash).
 CAREPATH_BASE_URL = env.str("CAREPATH_BASE_URL", default="http://127.0.0.1:8000")
 

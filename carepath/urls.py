@@ -16,6 +16,8 @@ urlpatterns = [
     path("patients/", include("carepath.patients.urls")),
     path("access/", include("carepath.access.urls")),
     path("audit/", include("carepath.audit.urls")),
+    path("", include("carepath.measures.urls")),
+    path("", include("carepath.alerts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,11 @@ class MeasuresConfig(AppConfig):
 
     def ready(self):
         # A broken definition must stop the service at start, not a patient's form.
+        from carepath.patients.views import TABS
+
         from . import catalogue
 
         catalogue.load_all()
+        # The chart's tabs are open for extension: patients knows nothing of measures.
+        if not any(tab[0] == "measures" for tab in TABS):
+            TABS.append(("measures", "Measures", "measures:chart"))

@@ -15,9 +15,11 @@ def _navigation(user) -> list[tuple[str, str]]:
     items = []
     if user.role not in (Role.ADMINISTRATOR, Role.ANALYST):
         items += [("My caseload", reverse("ui:home")),
+                  ("Open alerts", reverse("alerts:list")),
                   ("Register a patient", reverse("patients:create"))]
     if user.role == Role.SUPERVISOR:
         items.append(("Break-glass review", reverse("access:break_glass_review")))
+        items.append(("Programme schedules", reverse("measures:programme_schedules")))
     if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
         items.append(("Audit report", reverse("audit:report")))
     if user.role == Role.ADMINISTRATOR:

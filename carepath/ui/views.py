@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from carepath.accounts.models import AccountType, Role
+from carepath.alerts.models import Alert
+from carepath.alerts.views import open_alerts_for
 from carepath.audit import log as audit
+from carepath.measures import due
 from carepath.pagination import paginate
 from carepath.patients.models import Patient
 from carepath.patients.queries import DEFAULT_PAGE_SIZE, caseload, clamp_page_size
@@ -39,11 +43,25 @@ def home(request):
     size = clamp_page_size(request.GET.get("page_size"))
     page = paginate(caseload(user, q), request.GET.get("page"), size)
     patients = list(page.object_list)
+    _attach_alerts_and_due(patients)
+    alerts = open_alerts_for(user, limit=20)
     audit.record_list(audit.Context.from_request(request), "caseload",
-                      [p.uuid for p in patients], page=page.number, searched=bool(q))
+                      [p.uuid for p in patients] + [a.patient.uuid for a in alerts],
+                      page=page.number, searched=bool(q))
     return render(request, "ui/caseload.html", {
-        "page": page, "patients": patients, "q": q,
+        "page": page, "patients": patients, "q": q, "alerts": alerts,
         "query_prefix": f"page_size={size}&" if size != DEFAULT_PAGE_SIZE else ""})
+
+
+def _attach_alerts_and_due(patients) -> None:
+    """Open-alert counts and due measures for one page of the caseload: three queries."""
+    ids = [p.pk for p in patients]
+    counts = dict(Alert.objects.open().filter(patient_id__in=ids).values("patient_id")
+                  .annotate(n=Count("pk")).values_list("patient_id", "n"))
+    dues = due.due_for(patients, {p.pk: p.current_level for p in patients}, only_due=True)
+    for p in patients:
+        p.open_alerts = counts.get(p.pk, 0)
+        p.due_measures = dues.get(p.pk, [])
 
 
 @login_required

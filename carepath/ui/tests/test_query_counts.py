@@ -9,22 +9,34 @@ from django.test.utils import CaptureQueriesContext
 
 from carepath.accounts.tokens import create_token
 from carepath.conftest import ctx_for, verified_client
+from carepath.measures import actions as measures
+from carepath.measures.models import Schedule
 from carepath.patients import actions
 from carepath.patients.models import LevelOfCare
 
 CHART_LINK = re.compile(rb'href="/patients/[0-9a-f-]{36}/"')
-CASELOAD_QUERIES = 12
+CASELOAD_QUERIES = 16  # 12 + open-alert counts, alert panel, schedules, last responses
 API_LIST_QUERIES = 7
 CHART_QUERIES = 17
 
 
 @pytest.fixture
 def caseload_of_120(clinician, make_patient):
+    # Alerts, a programme schedule and per-patient schedules, so every caseload column
+    # has data to fetch.
+    Schedule.objects.create(organisation=clinician.organisation, instrument_id="phq-9",
+                            level_of_care=LevelOfCare.OUTPATIENT, every_days=14)
     for i in range(120):
         p = make_patient()
         if i % 2:
             actions.open_episode(ctx_for(clinician), p, reason="Referral",
                                  level_of_care=LevelOfCare.OUTPATIENT)
+        if i % 10 == 0:
+            Schedule.objects.create(organisation=clinician.organisation, patient=p,
+                                    instrument_id="phq-9", every_days=7)
+            measures.submit(ctx_for(clinician), p, "phq-9",
+                            dict(zip("123456789", [1, 1, 1, 1, 1, 1, 1, 1, 1], strict=True)),
+                            mode="clinician")
 
 
 def _count(client, path):
