@@ -6,11 +6,10 @@ flag the definition marks urgent is raised, creates the alert in the same transa
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -187,13 +186,15 @@ def stop_schedule(ctx: audit.Context, schedule: Schedule) -> None:
                      details={"active": False})
 
 
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+LINK_SIGNER = signing.Signer(salt="carepath.measures.link")
+
+
+def link_token(link: Link) -> str:
+    return LINK_SIGNER.sign(str(link.uuid))
 
 
 def create_link(ctx: audit.Context, patient, instrument_id: str, channel: str) -> tuple[Link, str]:
-    """Make a one-time link and send it; returns the link and the token (shown nowhere
-    else: only its digest is stored)."""
+    """Make a one-time link and send it; returns the link and its token."""
     from . import tasks
 
     defn = available(patient.organisation_id, instrument_id)
@@ -206,21 +207,24 @@ def create_link(ctx: audit.Context, patient, instrument_id: str, channel: str) -
         raise ValidationError({"channel": ["The record has no "
                                            + ("email address." if channel == Link.Channel.EMAIL
                                               else "phone number.")]})
-    token = secrets.token_urlsafe(32)
     with transaction.atomic():
         link = Link.objects.create(
-            token_digest=token_digest(token), patient=patient, instrument_id=defn.id,
+            patient=patient, instrument_id=defn.id,
             channel=channel, created_by=ctx.user,
             expires_at=timezone.now() + timedelta(hours=settings.CAREPATH_MEASURE_LINK_HOURS))
         audit.record(ctx, Action.CREATE, patient=patient, obj=link,
                      details={"instrument": defn.id, "channel": channel})
-        tasks.send_link.enqueue(str(link.uuid), token)
-    return link, token
+        tasks.send_link.enqueue(str(link.uuid))
+    return link, link_token(link)
 
 
 def link_for_token(token: str) -> Link | None:
+    try:
+        link_uuid = LINK_SIGNER.unsign(token)
+    except signing.BadSignature:
+        return None
     return (Link.objects.select_related("patient", "patient__organisation")
-            .filter(token_digest=token_digest(token)).first())
+            .filter(uuid=link_uuid).first())
 
 
 def submit_by_link(link: Link, answers: dict, client_address: str = "") -> Response:

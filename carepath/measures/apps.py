@@ -8,6 +8,7 @@ class MeasuresConfig(AppConfig):
 
     def ready(self):
         # A broken definition must stop the service at start, not a patient's form.
+        from carepath.patients import demo
         from carepath.patients.views import TABS
 
         from . import catalogue
@@ -16,3 +17,7 @@ class MeasuresConfig(AppConfig):
         # The chart's tabs are open for extension: patients knows nothing of measures.
         if not any(tab[0] == "measures" for tab in TABS):
             TABS.append(("measures", "Measures", "measures:chart"))
+        from .demo import add_demo_measures
+
+        if add_demo_measures not in demo.EXTENSIONS:
+            demo.EXTENSIONS.append(add_demo_measures)

@@ -53,7 +53,7 @@ class Item:
         return max(v for v, _ in self.options) if self.options else self.maximum
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # eq=False: hashed by identity, one object per file
 class Definition:
     id: str
     title: str

@@ -132,15 +132,15 @@ class Reminder(models.Model):
 
 
 class Link(models.Model):
-    """A one-time, expiring link to complete one measure without an account. Only a
-    digest of the token is stored."""
+    """A one-time, expiring link to complete one measure without an account. The token
+    is the link's id signed with the secret key, so no credential is stored anywhere
+    (not here, not in the task queue)."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
         SMS = "sms", "Text message"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    token_digest = models.CharField(max_length=64, unique=True)
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
     instrument_id = models.CharField(max_length=40)
     channel = models.CharField(max_length=8, choices=Channel.choices)

@@ -24,8 +24,11 @@ def link_url(token: str) -> str:
 
 
 @task
-def send_link(link_uuid: str, token: str) -> None:
+def send_link(link_uuid: str) -> None:
+    from .actions import link_token
+
     link = Link.objects.select_related("patient").get(uuid=link_uuid)
+    token = link_token(link)
     # No instrument name or health data in the message itself.
     expires = timezone.localtime(link.expires_at)
     body = ("Your care team has asked you to answer a short questionnaire. "

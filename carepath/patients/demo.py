@@ -100,6 +100,11 @@ def _user(org, username, seed, *, role="", account_type=AccountType.STAFF, first
     return user
 
 
+# Callables (organisation, seed) that apps downstream of patients register in their
+# AppConfig.ready(), so the demo shows their features without patients importing them.
+EXTENSIONS: list = []
+
+
 @transaction.atomic
 def create_demo(seed: int = 2026, patients: int = 60, progress=None) -> Organisation:
     org = Organisation.objects.create(name=DEMO_ORGANISATION, country="GB",
@@ -116,6 +121,8 @@ def create_demo(seed: int = 2026, patients: int = 60, progress=None) -> Organisa
     linked = Patient.objects.filter(organisation=org).order_by("mrn").first()
     linked.user = patient_user
     linked.save(update_fields=["user"])
+    for extend in EXTENSIONS:  # later apps add their own demo data (measures, ...)
+        extend(org, seed)
     audit.record(audit.Context.system("demo data load"), Action.CREATE,
                  object_type="demo_population", details={"patients": patients, "seed": seed})
     return org
