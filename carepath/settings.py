@@ -182,6 +182,12 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("uswds", NODE_MODULES / "@uswds" / "uswds" / "dist"),
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+    # Charts: the UMD builds (vega.min.js, vega-lite.min.js, vega-embed.min.js). The
+    # CSP-safe expression interpreter (vega-interpreter) is bundled inside
+    # vega-embed.min.js; its own package ships only an ES module, so it is not served.
+    ("vega", NODE_MODULES / "vega" / "build"),
+    ("vega-lite", NODE_MODULES / "vega-lite" / "build"),
+    ("vega-embed", NODE_MODULES / "vega-embed" / "build"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
