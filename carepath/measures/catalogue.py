@@ -112,6 +112,11 @@ def _items(nodes: list[dict], where: str, section: str = "") -> list[Item]:
     items: list[Item] = []
     for node in nodes:
         kind = node.get("type")
+        if kind in ("group", "display") and node.get("enableWhen"):
+            # The engine asks leaf items only: a condition on a group would be ignored
+            # here while a FHIR renderer hid the group. Put it on each item instead.
+            raise DefinitionError(f"{where}: {kind} {node.get('linkId')} has enableWhen; "
+                                  "put conditions on the items")
         if kind == "group":
             items += _items(node.get("item", []), where, node.get("text", section))
             continue
@@ -161,11 +166,18 @@ def _check(defn: Definition, where: str) -> None:
     if len(ids) != len(set(ids)):
         raise DefinitionError(f"{where}: duplicate linkId")
     known = set(ids)
+    earlier: set[str] = set()
     for item in defn.items:
         for rule in item.enable_when:
             if rule.get("question") not in known:
                 raise DefinitionError(f"{where}: item {item.link_id} enableWhen names "
                                       f"unknown question {rule.get('question')!r}")
+            if rule["question"] not in earlier:
+                # Answers are checked in order: a condition on a later item would refuse
+                # every answer to this one.
+                raise DefinitionError(f"{where}: item {item.link_id} enableWhen names "
+                                      f"question {rule['question']!r}, which comes later")
+        earlier.add(item.link_id)
     scoring = defn.scoring
     allowed_keys = {"total", "reversed", "subscales", "bands", "band_rules", "parameters",
                     "flags", "codes", "function", "reliable_change"}

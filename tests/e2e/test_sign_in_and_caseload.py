@@ -19,7 +19,7 @@ def test_clinician_signs_in_with_totp_and_sees_only_their_care_team_patients(bro
     # All of the caseload on one page, so the whole list can be compared with the database.
     page.goto("/?page_size=100")
     browse.check(page, "caseload, one page")
-    rows = page.locator("table.usa-table tbody tr")
+    rows = page.locator("table[data-testid=caseload-table] tbody tr")
     shown = [
         (row.locator("th[data-label=Name] a").inner_text(),
          row.locator("td[data-label=MRN]").inner_text(),
