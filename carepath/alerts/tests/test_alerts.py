@@ -23,8 +23,19 @@ pytestmark = pytest.mark.django_db
 RISK = dict(zip("123456789", [0, 0, 0, 0, 0, 0, 0, 0, 1], strict=True))
 
 
-def _run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+@pytest.fixture
+def run_worker(monkeypatch):
+    """The real worker, in batch mode. Its between-task connection check would close the
+    test's connection (inside the test transaction, on PostgreSQL), so that one call is
+    neutralised; claiming and running tasks are the library's own code."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run
 
 
 @pytest.fixture
@@ -55,8 +66,9 @@ def test_the_alert_shows_on_the_caseload(alert, clinician):
     assert b'data-testid="open-alerts"' in page.content
 
 
-def test_the_worker_emails_the_care_team_without_health_data(alert, clinician, patient):
-    _run_worker()
+def test_the_worker_emails_the_care_team_without_health_data(alert, clinician, patient,
+                                                             run_worker):
+    run_worker()
     raised = [m for m in mail.outbox if clinician.email in m.to]
     assert len(raised) == 1
     body = raised[0].subject + raised[0].body
@@ -85,13 +97,13 @@ def test_unacknowledged_after_30_minutes_it_escalates_to_the_supervisor(alert, s
     assert actions.escalate_overdue(now=alert.raised_at + timedelta(minutes=60)) == 0
 
 
-def test_the_deferred_escalation_task_runs_when_its_time_comes(alert, supervisor):
+def test_the_deferred_escalation_task_runs_when_its_time_comes(alert, supervisor, run_worker):
     Alert.objects.filter(pk=alert.pk).update(escalate_at=timezone.now() - timedelta(minutes=1))
     DBTaskResult.objects.update(run_after=timezone.now() - timedelta(seconds=1))  # due now
-    _run_worker()
+    run_worker()
     alert.refresh_from_db()
     assert alert.escalated_at is not None
-    _run_worker()  # the escalation enqueued the supervisors' message
+    run_worker()  # the escalation enqueued the supervisors' message
     assert any(supervisor.email in m.to for m in mail.outbox)
 
 
