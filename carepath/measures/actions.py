@@ -30,6 +30,10 @@ def setting_for(organisation_id, instrument_id) -> InstrumentSetting | None:
 
 def available(organisation_id, instrument_id) -> catalogue.Definition:
     """The definition, if it exists and the organisation has not switched it off."""
+    return _available_with_setting(organisation_id, instrument_id)[0]
+
+
+def _available_with_setting(organisation_id, instrument_id):
     try:
         defn = catalogue.get(instrument_id)
     except LookupError:
@@ -39,7 +43,7 @@ def available(organisation_id, instrument_id) -> catalogue.Definition:
     if setting is not None and not setting.enabled:
         raise ValidationError({"instrument": [
             f"{defn.title} is switched off for this organisation."]})
-    return defn
+    return defn, setting
 
 
 def enabled_instruments(organisation_id) -> list[catalogue.Definition]:
@@ -81,7 +85,7 @@ def submit(ctx: audit.Context, patient, instrument_id: str, answers: dict, *, mo
     Raises ValidationError (keys item_<linkId>) with nothing stored when an answer is
     missing or out of range; the caller keeps what the person entered.
     """
-    defn = available(patient.organisation_id, instrument_id)
+    defn, setting = _available_with_setting(patient.organisation_id, instrument_id)
     _may_enter(ctx.user, patient, mode, defn)
     if amends is not None:
         if not amends.is_submitted or amends.patient_id != patient.pk \
@@ -90,7 +94,6 @@ def submit(ctx: audit.Context, patient, instrument_id: str, answers: dict, *, mo
                                               "instrument and patient can be amended."]})
         if len(amendment_reason.strip()) < 5:
             raise ValidationError({"amendment_reason": ["Say why this is being amended."]})
-    setting = setting_for(patient.organisation_id, instrument_id)
     parameters = defn.parameters(setting.parameters if setting else None)
     try:
         result = engine.score(defn, answers, parameters)
