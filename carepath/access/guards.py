@@ -49,6 +49,18 @@ def check_patient(ctx: audit.Context, patient_id, *, object_type="patients.patie
     return patient, decision
 
 
+def api_patient(request, patient_id, *, object_type="patients.patient",
+                audit_read=True) -> Patient:
+    """The API's gate: like ``check_patient`` with the API's context; a refusal becomes
+    PermissionDenied, which the API answers with 403."""
+    try:
+        patient, _ = check_patient(audit.Context.from_request(request, via="api"), patient_id,
+                                   object_type=object_type, audit_read=audit_read)
+    except AccessRefused:
+        raise PermissionDenied("You do not have access to this patient's record.") from None
+    return patient
+
+
 def patient_view(object_type: str = "patients.patient", action: str = Action.READ):
     """Decorate a view taking ``patient_id``; it receives ``patient`` instead.
 

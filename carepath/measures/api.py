@@ -9,14 +9,14 @@ import json
 from datetime import datetime
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StrictInt
 
-from carepath.access.guards import AccessRefused, check_patient
+from carepath.access.guards import api_patient
 from carepath.accounts.models import AccountType, IdempotencyKey
 from carepath.audit import log as audit
 from carepath.pagination import paginate
@@ -85,13 +85,9 @@ def _ctx(request):
     return audit.Context.from_request(request, via="api")
 
 
-def _guarded(request, patient_id, *, audit_read=True, object_type="measures.response"):
-    try:
-        patient, _ = check_patient(_ctx(request), patient_id, audit_read=audit_read,
-                                   object_type=object_type)
-    except AccessRefused:
-        raise PermissionDenied("You do not have access to this patient's record.") from None
-    return patient
+def _guarded(request, patient_id, *, audit_read=True):
+    return api_patient(request, patient_id, object_type="measures.response",
+                       audit_read=audit_read)
 
 
 def _out(response: Response, amended_by=None) -> dict:

@@ -4,14 +4,13 @@ import hashlib
 import json
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from carepath.access import actions as access_actions
-from carepath.access.guards import AccessRefused, check_patient
+from carepath.access.guards import api_patient
 from carepath.accounts.models import IdempotencyKey
 from carepath.audit import log as audit
 from carepath.pagination import paginate
@@ -43,11 +42,7 @@ def _out(patient: Patient) -> dict:
 
 
 def _guarded(request, patient_id, *, audit_read=True):
-    try:
-        patient, _ = check_patient(_ctx(request), patient_id, audit_read=audit_read)
-    except AccessRefused:
-        raise PermissionDenied("You do not have access to this patient's record.") from None
-    return patient
+    return api_patient(request, patient_id, audit_read=audit_read)
 
 
 @router.get("", response=PatientPage)
