@@ -35,8 +35,8 @@ def _body(alert: Alert, stage: str) -> str:
 
 def deliver(alert_uuid: str, stage: str) -> int:
     alert = Alert.objects.select_related("patient").get(uuid=alert_uuid)
-    if not alert.is_open and stage == Notification.Stage.ESCALATED:
-        return 0
+    if not alert.is_open:
+        return 0  # acknowledged before the message went: nobody needs telling
     people = (recipients.care_team(alert) if stage == Notification.Stage.RAISED
               else recipients.supervisors(alert))
     sent = 0

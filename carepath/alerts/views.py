@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -21,7 +22,8 @@ def open_alerts_for(user, limit: int = 50) -> list[Alert]:
     """Open alerts on patients this user may list, escalated and oldest first."""
     patients = visible_patients(user, Patient.objects.all()).values("pk")
     return list(Alert.objects.open().filter(patient_id__in=patients)
-                .select_related("patient").order_by("escalated_at", "raised_at")[:limit])
+                .select_related("patient")
+                .order_by(F("escalated_at").asc(nulls_last=True), "raised_at")[:limit])
 
 
 @login_required

@@ -88,6 +88,9 @@ def submit(ctx: audit.Context, patient, instrument_id: str, answers: dict, *, mo
     defn, setting = _available_with_setting(patient.organisation_id, instrument_id)
     _may_enter(ctx.user, patient, mode, defn)
     if amends is not None:
+        if mode != Mode.CLINICIAN:
+            raise PermissionDenied("Corrections to a submitted questionnaire are made by the "
+                                   "care team.")
         if not amends.is_submitted or amends.patient_id != patient.pk \
                 or amends.instrument_id != instrument_id:
             raise ValidationError({"amends": ["Only a submitted response of the same "

@@ -159,3 +159,19 @@ def test_crisis_lines_follow_the_organisation_and_can_be_replaced(org):
     assert any("988" in line["contact"] for line in crisis.lines_for(org))
     org.crisis_lines = [{"name": "Local line", "contact": "Call 123", "href": "tel:123"}]
     assert crisis.lines_for(org)[0]["name"] == "Local line"
+
+
+def test_escalated_alerts_come_first_on_the_alerts_page(clinician, make_patient):
+    from carepath.alerts.views import open_alerts_for
+
+    first_patient, second_patient = make_patient(), make_patient()
+    for p in (first_patient, second_patient):
+        measures.submit(ctx_for(clinician), p, "phq-9", RISK, mode=Mode.CLINICIAN)
+    later = Alert.objects.get(patient=second_patient)
+    actions.escalate(later.uuid, now=later.escalate_at + timedelta(minutes=1))
+    assert [a.patient for a in open_alerts_for(clinician)] == [second_patient, first_patient]
+
+
+def test_no_message_for_an_alert_acknowledged_before_the_worker_ran(alert, clinician):
+    actions.acknowledge(ctx_for(clinician), alert, "Seen in clinic straight away.")
+    assert tasks.deliver(str(alert.uuid), "raised") == 0

@@ -129,3 +129,14 @@ def test_the_organisations_cut_off_is_used_and_stored(clinician, patient):
 def test_no_alert_without_an_urgent_flag(clinician, patient):
     actions.submit(ctx_for(clinician), patient, "phq-9", PHQ9_NO_RISK, mode=Mode.CLINICIAN)
     assert not Alert.objects.exists()
+
+
+def test_a_patient_cannot_amend_a_submitted_response(make_user, clinician, patient):
+    first = actions.submit(ctx_for(clinician), patient, "phq-9", PHQ9_NO_RISK,
+                           mode=Mode.CLINICIAN)
+    owner = make_user(role="", account_type=AccountType.PATIENT)
+    patient.user = owner
+    patient.save(update_fields=["user"])
+    with pytest.raises(PermissionDenied):
+        actions.submit(ctx_for(owner), patient, "phq-9", PHQ9_NO_RISK, mode=Mode.SELF_REPORT,
+                       amends=first, amendment_reason="I changed my mind")

@@ -70,3 +70,19 @@ def test_chart_runs_a_fixed_number_of_queries(clinician, patient):
     actions.open_episode(ctx_for(clinician), patient, reason="r", level_of_care="outpatient")
     count, _ = _count(client, f"/patients/{patient.uuid}/")
     assert count == CHART_QUERIES
+
+
+MEASURES_TAB_QUERIES = 25
+
+
+def test_measures_tab_queries_do_not_grow_with_history(clinician, patient):
+    client = verified_client(clinician)
+    Schedule.objects.create(organisation=clinician.organisation, patient=patient,
+                            instrument_id="gad-7", every_days=7)
+    answers = dict(zip("123456789", [1] * 9, strict=True))
+    measures.submit(ctx_for(clinician), patient, "phq-9", answers, mode="clinician")
+    few, _ = _count(client, f"/patients/{patient.uuid}/measures/")
+    for _ in range(30):
+        measures.submit(ctx_for(clinician), patient, "phq-9", answers, mode="clinician")
+    many, _ = _count(client, f"/patients/{patient.uuid}/measures/")
+    assert few == many == MEASURES_TAB_QUERIES
