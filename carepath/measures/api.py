@@ -99,8 +99,7 @@ def _out(response: Response, amended_by=None) -> dict:
             "amends": response.amends.uuid if response.amends_id else None,
             "amended_by": amended_by if amended_by is not None
             else list(response.amendments.values_list("uuid", flat=True)),
-            "alert_raised": bool(getattr(response, "urgent_flags", None)) or any(
-                f in response.flags for f in _urgent_ids(response.instrument_id))}
+            "alert_raised": any(f in response.flags for f in _urgent_ids(response.instrument_id))}
 
 
 def _urgent_ids(instrument_id: str) -> set[str]:

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from carepath.patients.models import EpisodeOfCare
+
 from . import catalogue
 from .models import Response, Schedule
 
@@ -40,6 +42,12 @@ class Due:
     @property
     def state(self) -> str:
         return "overdue" if self.is_overdue else "due" if self.is_due else "scheduled"
+
+
+def current_levels(patient_ids) -> dict:
+    """patient id -> level of care of the open episode (one query)."""
+    return dict(EpisodeOfCare.objects.filter(patient_id__in=patient_ids, closed_at__isnull=True)
+                .values_list("patient_id", "level_of_care"))
 
 
 def schedules_for(patients, levels: dict) -> dict:
@@ -81,8 +89,8 @@ def due_for(patients, levels: dict, *, today: date | None = None,
             previous = last.get((pid, s.instrument_id))
             due_on = (previous + timedelta(days=s.every_days) if previous
                       else timezone.localdate(s.created_at))
-            title = catalogue.load_all()[s.instrument_id].title \
-                if s.instrument_id in catalogue.load_all() else s.instrument_id
+            defn = catalogue.load_all().get(s.instrument_id)
+            title = defn.title if defn else s.instrument_id
             item = Due(s.instrument_id, title, s.every_days, due_on, previous, today, s.uuid, s.pk,
                        s.patient_id is None)
             if item.is_due or not only_due:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from carepath.audit import log as audit
 from carepath.audit.models import Action
 from carepath.notify import send_email, send_sms
-from carepath.patients.models import EpisodeOfCare, Patient
+from carepath.patients.models import Patient
 
 from . import due
 from .models import Link, Reminder
@@ -41,11 +41,6 @@ def send_link(link_uuid: str) -> None:
                  obj=link, details={"channel": link.channel})
 
 
-def current_levels(patient_ids) -> dict:
-    return dict(EpisodeOfCare.objects.filter(patient_id__in=patient_ids, closed_at__isnull=True)
-                .values_list("patient_id", "level_of_care"))
-
-
 def remind_due(today=None) -> int:
     """Email each patient with an address about measures due today or earlier, once per
     due date. Runs daily (``carepath measures remind`` or the task below)."""
@@ -54,7 +49,7 @@ def remind_due(today=None) -> int:
         pk__in=_patients_with_schedules()))
     for chunk_start in range(0, len(patients), 500):
         chunk = patients[chunk_start:chunk_start + 500]
-        dues = due.due_for(chunk, current_levels([p.pk for p in chunk]), today=today,
+        dues = due.due_for(chunk, due.current_levels([p.pk for p in chunk]), today=today,
                            only_due=True)
         for patient in chunk:
             for item in dues.get(patient.pk, []):

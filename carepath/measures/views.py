@@ -58,9 +58,7 @@ def chart_measures(request, patient):
                   .values_list("amends_id", flat=True))
     drafts = list(Response.objects.filter(patient=patient, status=Response.Status.DRAFT)
                   .order_by("-created_at")[:10])
-    from .tasks import current_levels
-
-    level = current_levels([patient.pk]).get(patient.pk, "")
+    level = due.current_levels([patient.pk]).get(patient.pk, "")
     schedule = due.due_for([patient], {patient.pk: level}).get(patient.pk, [])
     instruments = actions.enabled_instruments(patient.organisation_id)
     if patient_mode:
@@ -76,7 +74,7 @@ def chart_measures(request, patient):
         "may_change": bool(patient_change_access(request.user, patient)),
         "levels": LevelOfCare.choices, "self_report_ids": {d.id for d in instruments
                                                             if d.self_report},
-        "query_prefix": ""})
+        "query_prefix": "", "kept": request.session.pop(FORM_KEY, {})})
 
 
 def _mode(request) -> str:
@@ -157,6 +155,16 @@ def response_detail(request, patient, response_id):
     return _render_chart(request, patient, "measures", "measures/response.html", context)
 
 
+FORM_KEY = "measures_refused_form"
+
+
+def _keep_form(request) -> None:
+    """A refused schedule or link form comes back with what was chosen (the session holds
+    it across the redirect; the values are an instrument id, a number and a channel)."""
+    request.session[FORM_KEY] = {k: request.POST.get(k, "")[:40]
+                                 for k in ("instrument", "every_days", "channel")}
+
+
 @require_POST
 @patient_view("measures.schedule")
 def schedule_add(request, patient):
@@ -168,6 +176,7 @@ def schedule_add(request, patient):
     except (ValidationError, ValueError) as exc:
         messages.error(request, "The schedule was not added: " + " ".join(
             getattr(exc, "messages", ["choose an instrument and a number of days"])))
+        _keep_form(request)
     return redirect("measures:chart", patient_id=patient.uuid)
 
 
@@ -193,6 +202,7 @@ def link_create(request, patient):
                                   f"It expires {link.expires_at:%d %b %Y %H:%M}.")
     except ValidationError as exc:
         messages.error(request, "No link was sent: " + " ".join(exc.messages))
+        _keep_form(request)
     return redirect("measures:chart", patient_id=patient.uuid)
 
 

@@ -152,3 +152,14 @@ def test_a_programme_schedule_applies_to_patients_at_that_level(clinician, patie
                             instrument_id="gad-7", every_days=7)
     page = verified_client(clinician).get("/")
     assert b"GAD-7" in page.content and b">due<" in page.content
+
+
+def test_a_refused_schedule_keeps_what_was_chosen(clinician, patient):
+    client = verified_client(clinician)
+    client.post(f"/patients/{patient.uuid}/measures/schedules/",
+                {"instrument": "gad-7", "every_days": "400"})
+    page = client.get(f"/patients/{patient.uuid}/measures/")
+    assert b"between 1 and 365" in page.content
+    assert b'value="400"' in page.content
+    assert b'<option value="gad-7" selected>' in page.content
+    assert not Schedule.objects.exists()
