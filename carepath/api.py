@@ -85,3 +85,12 @@ from carepath.measures.api import instruments_router, responses_router  # noqa: 
 
 api.add_router("/instruments", instruments_router)
 api.add_router("/patients", responses_router)
+from carepath.directory.api_referrals import router as referrals_router  # noqa: E402
+from carepath.directory.api_services import router as services_router  # noqa: E402
+from carepath.intake.api_assessments import router as assessments_router  # noqa: E402
+from carepath.intake.api_enquiries import router as enquiries_router  # noqa: E402
+
+api.add_router("/services", services_router)
+api.add_router("/referrals", referrals_router)
+api.add_router("/enquiries", enquiries_router)
+api.add_router("/assessments", assessments_router)

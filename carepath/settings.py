@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "carepath.access",
     "carepath.alerts",
     "carepath.measures",
+    "carepath.directory",
+    "carepath.intake",
     "carepath.ui",
 ]
 
@@ -233,6 +235,16 @@ CAREPATH_MEASURE_LINK_HOURS = env.int("CAREPATH_MEASURE_LINK_HOURS", default=72)
 CAREPATH_MEASURE_OVERDUE_DAYS = env.int("CAREPATH_MEASURE_OVERDUE_DAYS", default=3)
 # The address used in links sent by email or text (no trailing slash).
 CAREPATH_BASE_URL = env.str("CAREPATH_BASE_URL", default="http://127.0.0.1:8000")
+
+# The front door (issue 4). Web callback requests land in this organisation (its name;
+# empty means the oldest organisation, which suits a one-organisation install).
+CAREPATH_FRONT_DOOR_ORGANISATION = env.str("CAREPATH_FRONT_DOOR_ORGANISATION", default="")
+# A service's capacity confirmed longer ago than this is marked stale.
+CAREPATH_DIRECTORY_STALE_DAYS = env.int("CAREPATH_DIRECTORY_STALE_DAYS", default=30)
+# An open referral's status is due for a check this many days after it was sent.
+CAREPATH_REFERRAL_CHECK_DAYS = env.int("CAREPATH_REFERRAL_CHECK_DAYS", default=30)
+# Public service-search API: requests per client address.
+CAREPATH_PUBLIC_SEARCH_RATE = env.str("CAREPATH_PUBLIC_SEARCH_RATE", default="60/min")
 
 # Security headers. HSTS, SSL redirect and secure cookies are on unless DEBUG.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -18,6 +18,8 @@ urlpatterns = [
     path("audit/", include("carepath.audit.urls")),
     path("", include("carepath.measures.urls")),
     path("", include("carepath.alerts.urls")),
+    path("", include("carepath.intake.urls")),
+    path("", include("carepath.directory.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

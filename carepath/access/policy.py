@@ -95,6 +95,38 @@ def may_manage_care_team(user, patient) -> bool:
     return decision.allowed and decision.basis in ("care_team", "supervision")
 
 
+def may_work_intake(user) -> bool:
+    """Enquiries hold special-category data about people who are not patients yet:
+    intake advisors work them, clinicians see the ones booked with them, supervisors oversee."""
+    return (
+        user.is_authenticated
+        and user.account_type == AccountType.STAFF
+        and user.role in (Role.INTAKE_ADVISOR, Role.CLINICIAN, Role.SUPERVISOR)
+    )
+
+
+def may_edit_directory(user) -> bool:
+    """Services are reference data with no health information."""
+    return (
+        user.is_authenticated
+        and user.account_type == AccountType.STAFF
+        and user.role in (Role.ADMINISTRATOR, Role.SUPERVISOR, Role.INTAKE_ADVISOR)
+    )
+
+
+def may_refer(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.account_type == AccountType.STAFF
+        and user.role not in (Role.ADMINISTRATOR, Role.ANALYST, "")
+    )
+
+
+def may_read_referral_report(user) -> bool:
+    """The anti-brokering report names services and counts, not people."""
+    return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
 def visible_patients(user, patients: QuerySet) -> QuerySet:
     """Narrow a patient queryset to those the user may list (break-glass is per record)."""
     if not user.is_authenticated or not user.is_active:

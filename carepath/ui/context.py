@@ -17,6 +17,12 @@ def _navigation(user) -> list[tuple[str, str]]:
         items += [("My caseload", reverse("ui:home")),
                   ("Open alerts", reverse("alerts:list")),
                   ("Register a patient", reverse("patients:create"))]
+    if user.role in (Role.INTAKE_ADVISOR, Role.CLINICIAN, Role.SUPERVISOR):
+        items.append(("Enquiries", reverse("intake:enquiry_list")))
+    if user.role not in (Role.ANALYST,):
+        items.append(("Services", reverse("directory:manage")))
+    if user.role not in (Role.ADMINISTRATOR, Role.ANALYST):
+        items.append(("Referrals", reverse("directory:referral_list")))
     if user.role == Role.SUPERVISOR:
         items.append(("Break-glass review", reverse("access:break_glass_review")))
         items.append(("Programme schedules", reverse("measures:programme_schedules")))
@@ -27,12 +33,20 @@ def _navigation(user) -> list[tuple[str, str]]:
     return items
 
 
+def _public_navigation() -> list[tuple[str, str]]:
+    return [("Check your ketamine use", reverse("intake:selfcheck")),
+            ("Learn", reverse("intake:education_index")),
+            ("Find a service", reverse("directory:search")),
+            ("Staff sign in", reverse("accounts:login"))]
+
+
 def shell(request):
     user = getattr(request, "user", None)
     if user is None:
         return {}
     return {
         "nav_items": _navigation(user),
+        "public_nav_items": _public_navigation(),
         "idle_seconds": idle_limit_seconds(user) if user.is_authenticated else 0,
         "idle_warning_seconds": settings.CAREPATH_IDLE_WARNING_SECONDS,
         "carepath_demo": settings.CAREPATH_DEMO,

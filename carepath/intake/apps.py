@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    name = "carepath.intake"
+    label = "intake"
+    verbose_name = "Front door: self-check, intake, assessment and placement"
+
+    def ready(self):
+        from carepath.patients import demo
+
+        from .demo_assessments import add_demo_assessments
+        from .demo_enquiries import add_demo_enquiries
+
+        for extend in (add_demo_enquiries, add_demo_assessments):
+            if extend not in demo.EXTENSIONS:
+                demo.EXTENSIONS.append(extend)
