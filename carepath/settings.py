@@ -245,6 +245,9 @@ CAREPATH_DIRECTORY_STALE_DAYS = env.int("CAREPATH_DIRECTORY_STALE_DAYS", default
 CAREPATH_REFERRAL_CHECK_DAYS = env.int("CAREPATH_REFERRAL_CHECK_DAYS", default=30)
 # Public service-search API: requests per client address.
 CAREPATH_PUBLIC_SEARCH_RATE = env.str("CAREPATH_PUBLIC_SEARCH_RATE", default="60/min")
+# How many reverse proxies sit in front of CarePath. Rate limits key on the client address;
+# with 0, X-Forwarded-For is ignored so a client cannot choose its own address.
+NINJA_NUM_PROXIES = env.int("CAREPATH_NUM_PROXIES", default=0)
 
 # Security headers. HSTS, SSL redirect and secure cookies are on unless DEBUG.
 SECURE_CONTENT_TYPE_NOSNIFF = True
