@@ -1,9 +1,8 @@
-from django.http import HttpResponse
 from django.urls import path
 
+from . import views_education
 
-def _todo(request, **kw):  # placeholder until education lands
-    return HttpResponse("Not built yet.")
-
-
-urlpatterns = [path("learn/", _todo, name="education_index")]
+urlpatterns = [
+    path("learn/", views_education.education_index, name="education_index"),
+    path("learn/<slug:slug>/", views_education.article, name="article"),
+]

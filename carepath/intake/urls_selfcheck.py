@@ -1,9 +1,10 @@
-from django.http import HttpResponse
 from django.urls import path
 
+from . import views_selfcheck
 
-def _todo(request, **kw):  # placeholder until the self-check lands
-    return HttpResponse("Not built yet.")
-
-
-urlpatterns = [path("self-check/", _todo, name="selfcheck")]
+urlpatterns = [
+    path("self-check/", views_selfcheck.selfcheck_start, name="selfcheck"),
+    path("self-check/more/", views_selfcheck.selfcheck_more, name="selfcheck_more"),
+    path("self-check/callback/", views_selfcheck.selfcheck_callback,
+         name="selfcheck_callback"),
+]

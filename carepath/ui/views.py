@@ -22,9 +22,14 @@ from carepath.patients.queries import DEFAULT_PAGE_SIZE, caseload, clamp_page_si
 SEARCH_KEY = "caseload_search"
 
 
-@login_required
 def home(request):
     user = request.user
+    if not user.is_authenticated:
+        # The public front door: no account, no session, no cookie.
+        from carepath.intake import selfcheck
+
+        return render(request, "ui/public_home.html", {
+            "crisis_lines": selfcheck.crisis_lines(selfcheck.front_door())})
     if user.account_type == AccountType.PATIENT:
         record = Patient.objects.filter(user=user).values_list("uuid", flat=True).first()
         if record:

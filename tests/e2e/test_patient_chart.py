@@ -19,7 +19,8 @@ def test_chart_banner_shows_name_date_of_birth_and_mrn_on_every_tab(browse, live
 
     tabs = page.get_by_role("navigation", name="Patient record sections")
     labels = [link.inner_text() for link in tabs.get_by_role("link").all()]
-    assert labels == ["Summary", "Care team", "Episodes of care", "Consents", "Measures"]
+    assert labels == ["Summary", "Care team", "Episodes of care", "Consents", "Assessment",
+                      "Measures", "Referrals"]
 
     for label in labels:
         response = click_and_wait(page, tabs.get_by_role("link", name=label, exact=True))

@@ -20,7 +20,8 @@ def test_staff_signed_out_after_the_idle_limit(settings, clinician):
     _age_session(client, settings.CAREPATH_STAFF_IDLE_SECONDS + 5)
     response = client.get(reverse("ui:home"))
     assert response.status_code == 302 and "idle=1" in response["Location"]
-    assert client.get(reverse("ui:home"))["Location"].startswith(reverse("accounts:login"))
+    # Signed out now: a staff page sends them to sign in (the home page is public).
+    assert client.get(reverse("alerts:list"))["Location"].startswith(reverse("accounts:login"))
 
 
 def test_activity_within_the_limit_keeps_the_session(settings, clinician):

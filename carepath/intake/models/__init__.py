@@ -10,6 +10,7 @@ from .education import Article, ArticleVersion  # noqa: F401
 from .enquiries import (  # noqa: F401
     CLOSED_STAGES,
     Enquiry,
+    EnquiryNotification,
     EnquirySource,
     EnquiryStageChange,
     Stage,

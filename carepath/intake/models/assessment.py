@@ -18,6 +18,18 @@ DIMENSIONS = [
 ]
 
 
+# The five levels placement recommends, most intensive first, named as the issue names
+# them (the stored values are patients.LevelOfCare).
+PLACEMENT_LEVELS = [
+    (LevelOfCare.WITHDRAWAL, "Medically monitored withdrawal"),
+    (LevelOfCare.RESIDENTIAL, "Residential"),
+    (LevelOfCare.INTENSIVE_OUTPATIENT, "Intensive outpatient"),
+    (LevelOfCare.OUTPATIENT, "Outpatient"),
+    (LevelOfCare.AFTERCARE, "Recovery support / aftercare"),
+]
+PLACEMENT_LEVEL_NAMES = dict(PLACEMENT_LEVELS)
+
+
 class AssessmentStatus(models.TextChoices):
     BOOKED = "booked", "Booked"
     IN_PROGRESS = "in_progress", "In progress"
@@ -69,9 +81,14 @@ class Assessment(models.Model):
     other_substances = models.JSONField(default=dict, blank=True)
     # {"housing": "...", "work_or_study": "...", "family": "...", "children": "...", "legal": "..."}
     social = models.JSONField(default=dict, blank=True)
-    # {"1": {"rating": 0-4, "notes": ""}, ... "6": {...}}
+    # {"1": {"rating": 0-4, "notes": ""}, ... "6": {...}}; dimension 6 is recorded as
+    # barriers / preferences, not a risk rating, and no placement rule reads it.
     dimensions = models.JSONField(default=dict, blank=True)
+    # Red flags seen at assessment (ids in intake.placement.RED_FLAGS).
+    red_flags = models.JSONField(default=list, blank=True)
     summary = models.TextField("clinician's summary", blank=True)
+    # A web form's one-time key: a retried "Book" finds the first booking.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -89,8 +106,11 @@ class Placement(models.Model):
                                 related_name="placements")
     rules_version = models.CharField(max_length=40)
     recommended_level = models.CharField(max_length=32, choices=LevelOfCare.choices)
-    # [{"rule": "R1", "title": ..., "level": ..., "reason": ...}, ...]
+    # [{"rule": "P1", "title": ..., "level": ..., "reason": ...}, ...]
     fired_rules = models.JSONField(default=list)
+    cautions = models.JSONField(default=list, blank=True)
+    # What the rules saw: the instrument results used (response ids, totals, bands).
+    inputs = models.JSONField(default=dict, blank=True)
     chosen_level = models.CharField(max_length=32, choices=LevelOfCare.choices)
     override_reason = models.TextField(blank=True)
     service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, null=True,
@@ -100,6 +120,8 @@ class Placement(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
+    # A web form's one-time key: a retried "Confirm placement" finds the first decision.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
@@ -108,3 +130,11 @@ class Placement(models.Model):
     @property
     def overridden(self) -> bool:
         return self.chosen_level != self.recommended_level
+
+    @property
+    def recommended_level_name(self) -> str:
+        return PLACEMENT_LEVEL_NAMES.get(self.recommended_level, self.recommended_level)
+
+    @property
+    def chosen_level_name(self) -> str:
+        return PLACEMENT_LEVEL_NAMES.get(self.chosen_level, self.chosen_level)

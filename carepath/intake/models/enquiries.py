@@ -109,6 +109,26 @@ class EnquiryStageChange(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     note = models.CharField(max_length=500, blank=True)
+    outcome_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["changed_at", "pk"]
+
+
+class EnquiryNotification(models.Model):
+    """One urgent message about a risk-flagged callback to one person at one stage
+    (raised, escalated): unique, so a task that runs twice tells nobody twice."""
+
+    class Stage(models.TextChoices):
+        RAISED = "raised", "Raised"
+        ESCALATED = "escalated", "Escalated"
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="notifications")
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.RAISED)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enquiry", "stage", "recipient"],
+                                               name="one_enquiry_notice_per_person")]

@@ -27,6 +27,7 @@ EXPECTED_ITEMS = {
     "readiness-ruler": ["1"],
     "craving-nrs": ["1"],
     "dsm5-ketamine": [str(n) for n in range(1, 11)],
+    "ketamine-signs": [*[str(n) for n in range(1, 11)], "10a", "11", "12", "13", "14"],
 }
 
 # The only flags any instrument raises, and whether each is urgent.
@@ -35,6 +36,7 @@ EXPECTED_FLAGS = {
     "c-ssrs-screener": {"suicide-risk": True},
     "pcl-5": {"dsm5-provisional": False},
     "puf": {"puf-above-16": False},
+    "ketamine-signs": {"risk": True, "bladder_red_flag": True},
 }
 
 ALL = sorted(EXPECTED_ITEMS)

@@ -19,7 +19,8 @@ from carepath.measures import catalogue, engine
 ROOT = Path(__file__).resolve().parents[3]
 
 ALL_IDS = {"phq-9", "phq-2", "gad-7", "dast-10", "crafft-2.1", "pc-ptsd-5", "pcl-5", "bam",
-           "c-ssrs-screener", "sds", "puf", "readiness-ruler", "craving-nrs", "dsm5-ketamine"}
+           "c-ssrs-screener", "sds", "puf", "readiness-ruler", "craving-nrs", "dsm5-ketamine",
+           "ketamine-signs"}
 
 
 def result(instrument, total, band, subscales=None, flags=(), codes=None):
@@ -86,6 +87,11 @@ KNOWN = [
     # DSM-5-TR: 4 criteria -> moderate, F16.20.
     ("dsm5-ketamine", [1, 1, 0, 1, 0, 0, 1, 0, 0, 0],
      result("dsm5-ketamine", 4, "moderate", codes={"icd10cm": "F16.20"})),
+    # Ketamine signs (CarePath's own list): signs 1, 2, 5, 7 -> 4, some; bladder 8, 9, 10
+    # -> 3; severe pain (10a) fires the bladder red flag; item 14 fires the risk flag.
+    ("ketamine-signs", [1, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1],
+     result("ketamine-signs", 4, "some", subscales={"bladder": 3},
+            flags=["risk", "bladder_red_flag"])),
 ]
 
 
@@ -135,6 +141,9 @@ BUILDERS = {
     "pc-ptsd-5": lambda t: [1, *fill(5, 1, t)],
     "pcl-5": lambda t: fill(20, 4, t),
     "dsm5-ketamine": lambda t: fill(10, 1, t),
+    # Seven signs, then mild bladder pain only (so 10a is asked, and answered no: the CLI
+    # and the API then take the same answers), no low mood, no risk: no flag.
+    "ketamine-signs": lambda t: [*fill(7, 1, t), 0, 0, 1, 0, 0, 0, 0, 0],
 }
 
 EDGES = {
@@ -152,6 +161,7 @@ EDGES = {
               (80, "probable-ptsd")],
     "dsm5-ketamine": [(0, "none"), (1, "none"), (2, "mild"), (3, "mild"), (4, "moderate"),
                       (5, "moderate"), (6, "severe"), (10, "severe")],
+    "ketamine-signs": [(0, "none"), (1, "some"), (7, "some")],
 }
 
 EDGE_CASES = [(i, t, b) for i, edges in EDGES.items() for t, b in edges]
@@ -417,7 +427,7 @@ def test_cli_lists_every_instrument():
     run = cli("--list")
     assert run.returncode == 0, run.stderr
     assert set(run.stdout.split()) == ALL_IDS
-    assert len(run.stdout.split()) == 14
+    assert len(run.stdout.split()) == 15
 
 
 # --- a property: PHQ-9 totals and bands ----------------------------------------------------
