@@ -50,6 +50,7 @@ check-deploy: setup
 bench: setup
 	$(BIN)/python bench/caseload.py $(BENCH_ARGS)
 	$(BIN)/python bench/responses.py $(RESPONSES_ARGS)
+	$(BIN)/python bench/directory.py $(DIRECTORY_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

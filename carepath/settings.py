@@ -248,6 +248,10 @@ CAREPATH_PUBLIC_SEARCH_RATE = env.str("CAREPATH_PUBLIC_SEARCH_RATE", default="60
 # How many reverse proxies sit in front of CarePath. Rate limits key on the client address;
 # with 0, X-Forwarded-For is ignored so a client cannot choose its own address.
 NINJA_NUM_PROXIES = env.int("CAREPATH_NUM_PROXIES", default=0)
+# Rate-limit counters live in the cache: per process by default; with several web processes
+# point CACHE_URL at a shared cache (e.g. pymemcache:// or rediscache://, with its client
+# library installed) so the limit holds across them.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # Security headers. HSTS, SSL redirect and secure cookies are on unless DEBUG.
 SECURE_CONTENT_TYPE_NOSNIFF = True
