@@ -16,7 +16,7 @@ from carepath.alerts.views import open_alerts_for
 from carepath.audit import log as audit
 from carepath.measures import due
 from carepath.pagination import paginate
-from carepath.patients.models import Patient
+from carepath.patients.models import LevelOfCare, Patient
 from carepath.patients.queries import DEFAULT_PAGE_SIZE, caseload, clamp_page_size
 
 SEARCH_KEY = "caseload_search"
@@ -64,7 +64,9 @@ def _attach_alerts_and_due(patients) -> None:
     counts = dict(Alert.objects.open().filter(patient_id__in=ids).values("patient_id")
                   .annotate(n=Count("pk")).values_list("patient_id", "n"))
     dues = due.due_for(patients, {p.pk: p.current_level for p in patients}, only_due=True)
+    labels = dict(LevelOfCare.choices)
     for p in patients:
+        p.current_level_label = labels.get(p.current_level, p.current_level)
         p.open_alerts = counts.get(p.pk, 0)
         p.due_measures = dues.get(p.pk, [])
 
