@@ -92,7 +92,8 @@ class AssessmentForm(UswdsFormMixin, forms.Form):
                                choices=YES_NO)
     k_holes = forms.ChoiceField(label="K-holes", required=False, choices=YES_NO)
     last_use = forms.DateField(
-        label="Last use", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="Last use", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter the date of last use, such as 2026-03-14."})
     red_flags = forms.MultipleChoiceField(
         label="Red flags seen at assessment", required=False, choices=placement.RED_FLAGS,
