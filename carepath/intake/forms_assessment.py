@@ -40,7 +40,8 @@ class BookingForm(UswdsFormMixin, forms.Form):
                         "invalid_choice": "Choose the clinician who will assess from the "
                                           "list."})
     booked_for = forms.DateTimeField(
-        label="Date and time", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={"required": "Enter the date and time of the assessment.",
                         "invalid": "Enter the date and time of the assessment, such as "
