@@ -35,9 +35,14 @@ class Page:
         return len(self.object_list)
 
 
+# Past this a page is simply empty: a page number of 40 digits overflowed the database's
+# OFFSET (SQLite: "datatype mismatch") and answered 500.
+MAX_PAGE = 1_000_000
+
+
 def page_number(value) -> int:
     try:
-        return max(int(value), 1)
+        return min(max(int(value), 1), MAX_PAGE)
     except (TypeError, ValueError):
         return 1
 

@@ -148,6 +148,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Flash messages can name a person ("Enquiry logged for ..."): keep them server-side in the
+# session, never in a readable (signed, not encrypted) cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGIN_REDIRECT_URL = "ui:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
@@ -248,6 +251,8 @@ CAREPATH_PUBLIC_SEARCH_RATE = env.str("CAREPATH_PUBLIC_SEARCH_RATE", default="60
 # How many reverse proxies sit in front of CarePath. Rate limits key on the client address;
 # with 0, X-Forwarded-For is ignored so a client cannot choose its own address.
 NINJA_NUM_PROXIES = env.int("CAREPATH_NUM_PROXIES", default=0)
+# Public callback requests per client address (each may email the whole intake team).
+CAREPATH_CALLBACK_RATE = env.str("CAREPATH_CALLBACK_RATE", default="10/hour")
 # Rate-limit counters live in the cache: per process by default; with several web processes
 # point CACHE_URL at a shared cache (e.g. pymemcache:// or rediscache://, with its client
 # library installed) so the limit holds across them.

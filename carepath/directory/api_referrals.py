@@ -15,10 +15,9 @@ from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from carepath.access.guards import api_patient
-from carepath.access.policy import may_work_intake
 from carepath.audit import log as audit
 from carepath.audit.models import Action
-from carepath.pagination import paginate
+from carepath.pagination import page_number, paginate
 
 from . import actions_referrals as actions
 from . import queries_referrals as queries
@@ -131,12 +130,13 @@ def _out(referral: Referral) -> dict:
     }
 
 
-def _require_intake(request, referral=None):
-    if not may_work_intake(request.auth):
+def _require_intake(request, referral):
+    if not queries.may_see(request.auth, referral):
         audit.record(_ctx(request), Action.READ, obj=referral,
                      object_type="directory.referral", outcome="denied",
-                     details={"reason": "may_not_work_intake"})
-        raise PermissionDenied("Only intake staff can see referrals made for enquiries.")
+                     details={"reason": "may_not_see_enquiry"})
+        raise PermissionDenied("Only intake staff working the enquiry can see a referral "
+                               "made for it.")
 
 
 def _load(request, referral_id, *, audit_read: bool) -> Referral:
@@ -167,7 +167,7 @@ def list_referrals(request, params: Query[ListParams]):
     size = max(1, min(params.page_size, 100))
     qs = queries.referral_list(request.auth, status=params.status, due=params.due,
                                patient=patient)
-    page = paginate(qs, params.page, size)
+    page = paginate(qs, page_number(params.page), size)
     rows = queries.with_history(list(page.object_list))
     audit.record_list(_ctx(request), "directory.referral",
                       [r.patient.uuid for r in rows if r.patient_id], page=page.number,

@@ -2,7 +2,8 @@
 
 A patient's referral is listed only to users who may list that patient
 (``access.policy.visible_patients``); a referral made for an enquiry only to users
-who work intake. Both only within the user's organisation.
+who may see that enquiry (``intake.queries_enquiries``: a clinician only those of the
+enquiries they work). Both only within the user's organisation.
 """
 
 from __future__ import annotations
@@ -24,11 +25,22 @@ def visible_referrals(user):
     """Every referral of the user's organisation this user may see (no ordering applied)."""
     if not user.is_authenticated or user.organisation_id is None:
         return Referral.objects.none()
+    from carepath.intake.queries_enquiries import sees_every_enquiry, visible_enquiries
+
     patients = visible_patients(user, Patient.objects.all()).values("pk")
     allowed = Q(patient__in=patients)
-    if may_work_intake(user):
+    if sees_every_enquiry(user):
         allowed |= Q(patient__isnull=True)
+    elif may_work_intake(user):
+        # The enquiry's referral names the person: only with the enquiry (or one's own).
+        allowed |= Q(patient__isnull=True) & (
+            Q(enquiry__in=visible_enquiries(user).values("pk")) | Q(referred_by=user))
     return Referral.objects.filter(allowed, organisation_id=user.organisation_id)
+
+
+def may_see(user, referral: Referral) -> bool:
+    """One referral, by the list's rule (a patient's is then checked by the chart's guard)."""
+    return visible_referrals(user).filter(pk=referral.pk).exists()
 
 
 def overdue(queryset, now=None):

@@ -26,7 +26,7 @@ from carepath.access.policy import (
 )
 from carepath.audit import log as audit
 from carepath.audit.models import Action
-from carepath.pagination import paginate
+from carepath.pagination import page_number, paginate
 from carepath.patients.views import _render_chart
 
 from . import actions_referrals as actions
@@ -47,6 +47,12 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def _audit_redisplay(request, patient, **details) -> None:
+    """A refused POST shows the record again: a read, audited as the guard audits a GET."""
+    audit.record(_ctx(request), Action.READ, patient=patient, object_type="directory.referral",
+                 details={"redisplay": True, **details})
 
 
 def _status_choices(referral):
@@ -136,6 +142,7 @@ def referral_new(request, patient):
                 return redirect(reverse("directory:chart_referrals",
                                         kwargs={"patient_id": patient.uuid})
                                 + f"#referral-{referral.uuid}")
+        _audit_redisplay(request, patient)
     else:
         form = ReferralForm(service_options=options,
                             initial={"level_of_care": level if level else ""})
@@ -167,6 +174,7 @@ def referral_status(request, patient, referral_id):
             return redirect(reverse("directory:chart_referrals",
                                     kwargs={"patient_id": patient.uuid})
                             + f"#referral-{referral.uuid}")
+    _audit_redisplay(request, patient, referral=str(referral.uuid))
     context = _chart_context(request, patient, failed=(referral.uuid, form))
     response = _render_chart(request, patient, "referrals", "directory/referral_chart.html",
                              context)
@@ -187,7 +195,7 @@ def referral_list(request):
     status = request.GET.get("status", "")
     due = request.GET.get("due") == "1"
     qs = queries.referral_list(request.user, status=status, due=due)
-    page = paginate(qs, request.GET.get("page"), 25)
+    page = paginate(qs, page_number(request.GET.get("page")), 25)
     now = timezone.now()
     rows = _decorate(list(page.object_list), request.user, now)
     overdue_count = queries.overdue(queries.visible_referrals(request.user), now).count()
@@ -229,25 +237,24 @@ def referral_detail(request, referral_id):
                                 kwargs={"patient_id": referral.patient.uuid})
                         + f"#referral-{referral.uuid}")
     ctx = _ctx(request)
-    if not may_work_intake(request.user):
+    if not queries.may_see(request.user, referral):
         audit.record(ctx, Action.READ, obj=referral, outcome="denied",
-                     details={"reason": "may_not_work_intake"})
+                     details={"reason": "may_not_see_enquiry"})
         raise PermissionDenied
     form = StatusForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.change_referral_status(ctx, referral, form.cleaned_data["status"],
-                                               note=form.cleaned_data["note"])
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, "Referral status recorded.")
-                return redirect("directory:referral_detail", referral_id=referral.uuid)
-    else:
-        enquiry = _enquiry(referral)
-        audit.record(ctx, Action.READ, obj=referral, details={
-            "enquiry": str(enquiry.uuid) if enquiry else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_referral_status(ctx, referral, form.cleaned_data["status"],
+                                           note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Referral status recorded.")
+            return redirect("directory:referral_detail", referral_id=referral.uuid)
+    enquiry = _enquiry(referral)  # shown, or shown again after a refusal
+    audit.record(ctx, Action.READ, obj=referral, details={
+        "enquiry": str(enquiry.uuid) if enquiry else None,
+        **({"redisplay": True} if request.method == "POST" else {})})
     queries.with_history([referral])
     _decorate([referral], request.user, timezone.now())
     return render(request, "directory/referral_detail.html", {

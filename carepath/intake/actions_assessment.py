@@ -367,7 +367,8 @@ def complete_assessment(ctx: audit.Context, assessment: Assessment,
 OVERRIDE_MIN = 10
 
 
-def _check_choice(recommendation, chosen_level: str, override_reason: str, service) -> None:
+def _check_choice(recommendation, chosen_level: str, override_reason: str, service,
+                  organisation_id) -> None:
     errors = {}
     names = placement.LEVEL_NAMES
     if chosen_level not in names:
@@ -379,7 +380,12 @@ def _check_choice(recommendation, chosen_level: str, override_reason: str, servi
             f"{recommendation.level_name.lower()}: say why, in at least {OVERRIDE_MIN} "
             "characters."]
     if service is not None:
-        if not service.active:
+        if service.operated_by_id != organisation_id:
+            # Its staff would never see the patient on its waiting list.
+            errors["service"] = [f"{service.name} is not one of this organisation's services; "
+                                 "choose one of ours, or none, and refer the patient there "
+                                 "instead."]
+        elif not service.active:
             errors["service"] = [f"{service.name} is no longer listed; choose another "
                                  "service or none."]
         elif chosen_level in names and not service.offers(chosen_level):
@@ -465,7 +471,8 @@ def decide_placement(ctx: audit.Context, assessment: Assessment, *, chosen_level
 
     recommendation, results, _ = recommendation_for(assessment)
     override_reason = (override_reason or "").strip()
-    _check_choice(recommendation, chosen_level, override_reason, service)
+    _check_choice(recommendation, chosen_level, override_reason, service,
+                  patient.organisation_id)
     overridden = chosen_level != recommendation.level
     if not overridden:
         override_reason = ""

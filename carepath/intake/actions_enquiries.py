@@ -466,10 +466,11 @@ def refer_elsewhere(ctx, enquiry: Enquiry, form_data: dict, *, note: str = ""):
 
 
 def book_assessment(ctx, enquiry: Enquiry, *, assessor, booked_for, extra: dict | None = None,
-                    confirm_duplicate: bool = False):
+                    confirm_duplicate: bool = False, submission_key=None):
     """Book a comprehensive assessment for the person behind an enquiry: convert them to a
     patient first if needed, book with the clinician, and move the enquiry to assessment
-    booked. All or nothing: a refused booking leaves no half-made patient behind."""
+    booked. All or nothing: a refused booking leaves no half-made patient behind. A
+    repeated ``submission_key`` (a re-sent form) returns the first booking."""
     from .actions_assessment import book_assessment as book
 
     require_intake(ctx, enquiry.organisation_id, enquiry)
@@ -490,7 +491,7 @@ def book_assessment(ctx, enquiry: Enquiry, *, assessor, booked_for, extra: dict 
         else:
             episode = patient.episodes.filter(closed_at__isnull=True).first()
             assessment = book(ctx, patient, assessor=assessor, booked_for=booked_for,
-                              episode=episode, enquiry=enquiry)
+                              episode=episode, enquiry=enquiry, submission_key=submission_key)
             change_stage(ctx, enquiry, Stage.ASSESSMENT_BOOKED,
                          note=f"Assessment booked with {assessor.display_name}")
     if duplicate is not None:

@@ -24,12 +24,14 @@ from pydantic import ConfigDict
 from carepath.access.guards import api_patient
 from carepath.accounts.models import IdempotencyKey
 from carepath.audit import log as audit
-from carepath.pagination import paginate
+from carepath.audit.models import Action
+from carepath.pagination import page_number, paginate
 
 from . import actions_assessment as actions
 from . import queries_assessment as queries
 from . import substances
-from .models import Assessment, Enquiry, Placement
+from .models import Assessment, Placement
+from .queries_enquiries import visible_enquiries
 
 router = Router(tags=["assessments"])
 BOOK_ENDPOINT = "intake.assessments.create"
@@ -218,7 +220,7 @@ def list_assessments(request, params: Query[ListParams]):
     size = max(1, min(params.page_size, 100))
     page = paginate(Assessment.objects.filter(patient=patient)
                     .select_related("assessor", "enquiry").order_by("-created_at", "-pk"),
-                    params.page, size)
+                    page_number(params.page), size)
     rows = list(page.object_list)
     for a in rows:
         a.patient = patient
@@ -244,8 +246,10 @@ def book(request, payload: BookIn,
         assessor = get_user_model().objects.filter(uuid=payload.assessor).first()
     enquiry = None
     if payload.enquiry is not None:
-        enquiry = Enquiry.objects.filter(uuid=payload.enquiry,
-                                         organisation_id=patient.organisation_id).first()
+        # Only an enquiry the caller may see: placement later closes it as admitted.
+        enquiry = (visible_enquiries(request.auth)
+                   .filter(uuid=payload.enquiry, organisation_id=patient.organisation_id)
+                   .first())
         if enquiry is None:
             raise ValidationError({"enquiry": ["No such enquiry in this organisation."]})
     try:
@@ -281,7 +285,10 @@ def patch_assessment(request, assessment_id: UUID, payload: AssessmentPatch):
         data["red_flags"] = []
     if data.get("summary", "") is None:
         data["summary"] = ""
+    before = assessment.updated_at
     actions.update_assessment(_ctx(request), assessment, data)
+    if assessment.updated_at == before:  # nothing changed or audited: the reply is a read
+        audit.record(_ctx(request), Action.READ, patient=assessment.patient, obj=assessment)
     return _out(assessment)
 
 
@@ -310,7 +317,7 @@ def place(request, assessment_id: UUID, payload: PlacementIn,
     key = (idempotency_key or "")[:100]
     digest = _digest(payload, str(assessment_id))
     if key and (earlier := _replay(request, PLACE_ENDPOINT, key, digest)):
-        return Status(200, _placement_out(_placement(assessment, earlier.resource_uuid)))
+        return Status(200, _replayed_placement(request, assessment, earlier.resource_uuid))
     service = None
     if payload.service is not None:
         service = queries.service_by_uuid(payload.service)
@@ -338,8 +345,16 @@ def place(request, assessment_id: UUID, payload: PlacementIn,
             raise
         earlier = IdempotencyKey.objects.get(user=request.auth, endpoint=PLACE_ENDPOINT,
                                              key=key)
-        return Status(200, _placement_out(_placement(assessment, earlier.resource_uuid)))
+        return Status(200, _replayed_placement(request, assessment, earlier.resource_uuid))
     return Status(201, _placement_out(decision))
+
+
+def _replayed_placement(request, assessment, placement_uuid) -> dict:
+    """The first decision, for a retry: nothing is written, so the reply is a read."""
+    decision = _placement(assessment, placement_uuid)
+    audit.record(_ctx(request), Action.READ, patient=decision.patient, obj=decision,
+                 details={"idempotent_replay": True})
+    return _placement_out(decision)
 
 
 def _placement(assessment, placement_uuid) -> Placement:

@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 from carepath.accounts.models import IdempotencyKey
 from carepath.audit import log as audit
 from carepath.audit.models import Action
-from carepath.pagination import paginate
+from carepath.pagination import page_number, paginate
 from carepath.patients.queries import clamp_page_size
 
 from . import actions_enquiries as actions
@@ -172,7 +172,8 @@ def list_enquiries(request, params: Query[ListParams]):
     filters = queries.Filters(stage=params.stage or queries.OPEN, source=params.source,
                               overdue=params.overdue)
     page = paginate(queries.enquiry_list(request.auth, filters)
-                    .select_related("patient", "referral"), params.page, size)
+                    .select_related("patient", "referral"), page_number(params.page),
+                    size)
     rows = list(page.object_list)
     audit.record(_ctx(request), Action.LIST, object_type=actions.OBJECT_TYPE, details={
         "view": "api", "page": page.number, "filters": filters.as_query(),
@@ -241,6 +242,9 @@ def change_stage(request, enquiry_id: UUID, payload: StageIn):
     ``referred_elsewhere`` and ``not_proceeding``."""
     _require(request)
     enquiry = _reload(request.auth, enquiry_id)
+    unchanged = payload.stage == enquiry.stage
     actions.change_stage(_ctx(request), enquiry, payload.stage, note=payload.note,
                          outcome_reason=payload.outcome_reason)
+    if unchanged:  # nothing written, so nothing audited yet: the reply is a read
+        actions.record_read(_ctx(request), enquiry, view="api")
     return _detail(_reload(request.auth, enquiry_id))

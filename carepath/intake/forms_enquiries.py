@@ -198,9 +198,13 @@ class BookForm(UswdsFormMixin, forms.Form):
     booked_for = forms.DateTimeField(widget=DATETIME, label="Date and time",
                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                      help_text="For example 2026-05-01 14:30.")
+    # A one-time key: a double click or a re-sent form finds the first booking.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, organisation_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
         self.fields["assessor"].queryset = assessors(organisation_id)
         self.fields["assessor"].error_messages["required"] = (
             "Choose the clinician who will do the assessment.")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from carepath.audit import log as audit
 from carepath.audit.models import Action
-from carepath.pagination import paginate
+from carepath.pagination import page_number, paginate
 from carepath.patients.actions import PossibleDuplicate
 from carepath.patients.queries import DEFAULT_PAGE_SIZE, clamp_page_size
 
@@ -73,7 +73,7 @@ def enquiry_list(request):
     form, filters = _filters(request)
     size = clamp_page_size(request.GET.get("page_size"))
     page = paginate(queries.enquiry_list(request.user, filters).select_related("patient"),
-                    request.GET.get("page"), size)
+                    page_number(request.GET.get("page")), size)
     rows = list(page.object_list)
     queries.mark(rows)
     _audit_list(request, "list", rows, page=page.number, filters=filters.as_query())
@@ -246,8 +246,8 @@ def enquiry_convert(request, enquiry_id):
             messages.success(request, f"{patient.display_name} registered with MRN {patient.mrn},"
                                       " with an episode of care at assessment.")
             return redirect("intake:enquiry_detail", enquiry_id=enquiry.uuid)
-    elif request.method != "POST":
-        actions.record_read(_ctx(request), enquiry, view="convert")
+    # Shown (first, or again after a refusal): a read of the enquiry.
+    actions.record_read(_ctx(request), enquiry, view="convert")
     response = render(request, "intake/convert.html", {
         "enquiry": enquiry, "form": form, "duplicates": duplicates})
     if form.errors or duplicates:
@@ -274,7 +274,8 @@ def enquiry_book(request, enquiry_id):
                 booked_for=form.cleaned_data["booked_for"],
                 extra=patient_form.extra() if patient_form else None,
                 confirm_duplicate=bool(patient_form and
-                                       patient_form.cleaned_data["confirm_duplicate"]))
+                                       patient_form.cleaned_data["confirm_duplicate"]),
+                submission_key=form.cleaned_data.get("submission_key"))
         except PossibleDuplicate as dup:
             duplicates = dup.matches
         except ValidationError as exc:
@@ -285,8 +286,7 @@ def enquiry_book(request, enquiry_id):
             messages.success(request, "Assessment booked with "
                                       f"{form.cleaned_data['assessor'].display_name}.")
             return redirect("intake:enquiry_detail", enquiry_id=enquiry.uuid)
-    elif request.method != "POST":
-        actions.record_read(_ctx(request), enquiry, view="book")
+    actions.record_read(_ctx(request), enquiry, view="book")  # shown, or shown again
     has_errors = form.errors or (patient_form is not None and patient_form.errors)
     response = render(request, "intake/enquiry_book.html", {
         "enquiry": enquiry, "form": form, "patient_form": patient_form,
@@ -337,7 +337,7 @@ def enquiry_refer(request, enquiry_id):
                 return redirect("intake:enquiry_detail", enquiry_id=enquiry.uuid)
     else:
         form = ReferralForm(service_options=options, initial={"level_of_care": level})
-        actions.record_read(_ctx(request), enquiry, view="refer")
+    actions.record_read(_ctx(request), enquiry, view="refer")  # shown, or shown again
     response = render(request, "intake/enquiry_refer.html", {
         "enquiry": enquiry, "form": form, "q": q, "level": level, "searched": searched,
         "levels": ReferralForm.base_fields["level_of_care"].choices,

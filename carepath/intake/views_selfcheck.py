@@ -7,9 +7,12 @@ fields of POSTed forms (never in the URL, never in a session).
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -24,6 +27,10 @@ from .models.enquiries import PreferredContact
 NO_CONTACT = "We need a phone number or an email address to get back to you."
 NO_CONSENT = ("Tick the box to agree that we may store your contact details. Without it we "
               "cannot call you back.")
+TOO_MANY = ("Too many callback requests have come from this connection recently, so we "
+            "cannot take another one now. Please try again later. If you need help now, use "
+            "the numbers on this page.")
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class CallbackForm(UswdsFormMixin, forms.Form):
@@ -77,6 +84,34 @@ class CallbackForm(UswdsFormMixin, forms.Form):
         if not data.get("contact_consent"):
             self.add_error("contact_consent", NO_CONSENT)
         return data
+
+
+# A flood of callbacks would bury real ones and page every advisor (a risk-flagged one
+# emails them all), so each address may ask CAREPATH_CALLBACK_RATE times ("10/hour").
+# Counted in Django's cache (shared between processes when CACHE_URL names a shared
+# cache); the address is hashed, so the cache holds no readable IP address.
+def _callback_rate() -> tuple[int, int]:
+    count, _, period = getattr(settings, "CAREPATH_CALLBACK_RATE", "10/hour").partition("/")
+    return int(count), PERIODS[(period or "h")[0]]
+
+
+def _rate_key(request) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    return "intake:callbacks:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _too_many_callbacks(request) -> bool:
+    limit, _ = _callback_rate()
+    return cache.get(_rate_key(request), 0) >= limit
+
+
+def _count_callback(request) -> None:
+    key, (_, window) = _rate_key(request), _callback_rate()
+    if not cache.add(key, 1, window):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, window)
 
 
 def _render(request, template, context, status=200):
@@ -157,6 +192,13 @@ def selfcheck_more(request):
     return _result(request, organisation, outcome)
 
 
+def _is_retry(submission_key) -> bool:
+    """A re-sent form finds its first enquiry: not a new request, so never refused."""
+    from .models import Enquiry
+
+    return Enquiry.objects.filter(submission_key=submission_key).exists()
+
+
 @require_POST
 def selfcheck_callback(request):
     """'Talk to an advisor': the one step that stores anything, and only with consent."""
@@ -172,6 +214,10 @@ def selfcheck_callback(request):
     form = CallbackForm(request.POST)
     if form.is_valid() and organisation is not None:
         data = form.cleaned_data
+        new_request = not _is_retry(data["submission_key"])
+        if new_request and _too_many_callbacks(request):
+            form.add_error(None, TOO_MANY)
+            return _result(request, organisation, outcome, form, status=429)
         enquiry_data = {
             "given_name": data["given_name"].strip(), "phone": data["phone"].strip(),
             "email": data["email"], "preferred_contact": data["preferred_contact"],
@@ -190,6 +236,8 @@ def selfcheck_callback(request):
                 for message in messages:
                     form.add_error(name if name in form.fields else None, message)
         else:
+            if new_request:
+                _count_callback(request)
             return _render(request, "intake/callback_done.html", {
                 "organisation": organisation, "outcome": outcome, "enquiry": enquiry,
                 "shared": data["share_answers"]})

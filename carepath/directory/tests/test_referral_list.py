@@ -87,10 +87,11 @@ def test_the_list_is_audited_with_the_patients_shown(clinician, patient):
     assert event.details["patients_shown"] == [str(patient.uuid)]
 
 
-def test_the_list_runs_a_fixed_number_of_queries(clinician, make_patient, make_user,
-                                                 django_assert_max_num_queries):
+def test_the_list_runs_a_fixed_number_of_queries(clinician, supervisor, make_patient,
+                                                 make_user, django_assert_max_num_queries):
     advisor = make_user(Role.INTAKE_ADVISOR)
-    client = verified_client(clinician)
+    # The supervisor sees both kinds: the supervisee's patients' and the enquiries'.
+    client = verified_client(supervisor)
     for _ in range(3):
         refer(clinician, make_patient())
         refer(advisor, None)
