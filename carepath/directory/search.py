@@ -322,3 +322,21 @@ def search(params: SearchParams, *, queryset: QuerySet | None = None,
     page = Page(hits, number, size, has_next=len(within) > start + size)
     return Results(hits=hits, page=page, origin=origin, radius_miles=radius,
                    total=len(within), params=params)
+
+
+PICKER_LIMIT = 20
+
+
+def services_for_picker(text: str, level: str = "") -> list[Service]:
+    """Active services whose name, provider, town or postcode matches ``text``, for the
+    "choose a service" step of a referral (patient's or enquiry's). At most PICKER_LIMIT."""
+    # PostgreSQL refuses NUL in text parameters; nobody types one.
+    text = (text or "").replace("\x00", "").strip()[:100]
+    services = Service.objects.filter(active=True)
+    if text:
+        services = services.filter(Q(name__icontains=text) | Q(town__icontains=text)
+                                   | Q(provider__icontains=text)
+                                   | Q(postcode__istartswith=text))
+    if level in LEVEL_FIELDS:
+        services = services.filter(**{LEVEL_FIELDS[level]: True})
+    return list(services.order_by("name", "pk")[:PICKER_LIMIT])

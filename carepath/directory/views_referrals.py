@@ -9,7 +9,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,10 +30,9 @@ from carepath.patients.views import _render_chart
 
 from . import actions_referrals as actions
 from . import queries_referrals as queries
+from . import search
 from .forms_referrals import ReferralForm, StatusForm, WaitlistRemoveForm
-from .models import LEVEL_FIELDS, Referral, ReferralStatus, Service, WaitlistEntry
-
-SEARCH_LIMIT = 20
+from .models import Referral, ReferralStatus, Service, WaitlistEntry
 
 
 def _ctx(request):
@@ -104,16 +102,6 @@ def chart_referrals(request, patient):
                          _chart_context(request, patient))
 
 
-def _service_search(q: str, level: str):
-    services = Service.objects.filter(active=True)
-    if q:
-        services = services.filter(Q(name__icontains=q) | Q(town__icontains=q)
-                                   | Q(provider__icontains=q) | Q(postcode__istartswith=q))
-    if level in LEVEL_FIELDS:
-        services = services.filter(**{LEVEL_FIELDS[level]: True})
-    return list(services.order_by("name", "pk")[:SEARCH_LIMIT])
-
-
 @login_required
 @patient_view("directory.referral")
 def referral_new(request, patient):
@@ -122,7 +110,7 @@ def referral_new(request, patient):
     q = request.GET.get("q", "").strip()[:100]
     level = request.GET.get("level", "")
     searched = "q" in request.GET or "level" in request.GET
-    options = _service_search(q, level) if searched else []
+    options = search.services_for_picker(q, level) if searched else []
     if request.method == "POST":
         form = ReferralForm(request.POST, service_options=options)
         if form.is_valid():
@@ -149,7 +137,7 @@ def referral_new(request, patient):
     response = _render_chart(request, patient, "referrals", "directory/referral_new.html", {
         "form": form, "q": q, "level": level, "searched": searched,
         "levels": ReferralForm.base_fields["level_of_care"].choices,
-        "search_limit": SEARCH_LIMIT})
+        "search_limit": search.PICKER_LIMIT})
     if form.errors:
         response.status_code = 400
     return response

@@ -12,13 +12,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carepath.audit import log as audit
 from carepath.audit.models import Action
+from carepath.directory.search import PICKER_LIMIT, services_for_picker
 from carepath.pagination import page_number, paginate
 from carepath.patients.actions import PossibleDuplicate
 from carepath.patients.queries import DEFAULT_PAGE_SIZE, clamp_page_size
@@ -34,8 +34,6 @@ from .forms_enquiries import (
     StageForm,
 )
 from .models.enquiries import Stage
-
-SERVICE_SEARCH_LIMIT = 20
 
 
 def _ctx(request):
@@ -296,18 +294,6 @@ def enquiry_book(request, enquiry_id):
     return response
 
 
-def _services(q: str, level: str):
-    from carepath.directory.models import LEVEL_FIELDS, Service
-
-    services = Service.objects.filter(active=True)
-    if q:
-        services = services.filter(Q(name__icontains=q) | Q(town__icontains=q)
-                                   | Q(provider__icontains=q) | Q(postcode__istartswith=q))
-    if level in LEVEL_FIELDS:
-        services = services.filter(**{LEVEL_FIELDS[level]: True})
-    return list(services.order_by("name", "pk")[:SERVICE_SEARCH_LIMIT])
-
-
 @login_required
 def enquiry_refer(request, enquiry_id):
     from carepath.directory.forms_referrals import ReferralForm
@@ -322,7 +308,7 @@ def enquiry_refer(request, enquiry_id):
     q = request.GET.get("q", "").strip()[:100]
     level = request.GET.get("level", "")
     searched = "q" in request.GET or "level" in request.GET
-    options = _services(q, level) if searched else []
+    options = services_for_picker(q, level) if searched else []
     if request.method == "POST":
         form = ReferralForm(request.POST, service_options=options)
         if form.is_valid():
@@ -341,7 +327,7 @@ def enquiry_refer(request, enquiry_id):
     response = render(request, "intake/enquiry_refer.html", {
         "enquiry": enquiry, "form": form, "q": q, "level": level, "searched": searched,
         "levels": ReferralForm.base_fields["level_of_care"].choices,
-        "search_limit": SERVICE_SEARCH_LIMIT,
+        "search_limit": PICKER_LIMIT,
         "action_url": reverse("intake:enquiry_refer", kwargs={"enquiry_id": enquiry.uuid})
         + (f"?{urlencode({'q': q, 'level': level})}" if searched else "")})
     if form.errors:
