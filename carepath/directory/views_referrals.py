@@ -27,6 +27,7 @@ from carepath.audit import log as audit
 from carepath.audit.models import Action
 from carepath.pagination import page_number, paginate
 from carepath.patients.views import _render_chart
+from carepath.ui.forms import add_action_errors
 
 from . import actions_referrals as actions
 from . import queries_referrals as queries
@@ -37,14 +38,6 @@ from .models import Referral, ReferralStatus, Service, WaitlistEntry
 
 def _ctx(request):
     return audit.Context.from_request(request)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _audit_redisplay(request, patient, **details) -> None:
@@ -120,7 +113,7 @@ def referral_new(request, patient):
                     organisation=patient.organisation, patient=patient,
                     **form.referral_fields())
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 if created:
                     due_on = timezone.localtime(referral.check_due_at)
@@ -156,7 +149,7 @@ def referral_status(request, patient, referral_id):
             actions.change_referral_status(_ctx(request), referral, form.cleaned_data["status"],
                                            note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, "Referral status recorded.")
             return redirect(reverse("directory:chart_referrals",
@@ -235,7 +228,7 @@ def referral_detail(request, referral_id):
             actions.change_referral_status(ctx, referral, form.cleaned_data["status"],
                                            note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, "Referral status recorded.")
             return redirect("directory:referral_detail", referral_id=referral.uuid)

@@ -14,6 +14,7 @@ from carepath.access.policy import patient_change_access
 from carepath.audit import log as audit
 from carepath.audit.models import Action
 from carepath.patients.views import _render_chart
+from carepath.ui.forms import add_action_errors
 
 from . import actions_assessment as actions
 from . import placement as rules
@@ -33,14 +34,6 @@ def _audit_redisplay(request, patient, object_type: str) -> None:
     """A refused POST shows the record again: that is a read, so it is audited too."""
     audit.record(_ctx(request), Action.READ, patient=patient, object_type=object_type,
                  details={"redisplay": True})
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _assessment(patient, assessment_id):
@@ -63,7 +56,7 @@ def chart_assessments(request, patient):
                     booked_for=form.cleaned_data["booked_for"],
                     submission_key=form.cleaned_data.get("submission_key"))
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, "Assessment booked.")
                 return redirect("intake:assessment", patient_id=patient.uuid,
@@ -102,7 +95,7 @@ def assessment_detail(request, patient, assessment_id):
             try:
                 actions.update_assessment(_ctx(request), assessment, form.to_data())
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 if request.POST.get("action") != "complete":
                     messages.success(request, "Draft saved.")
@@ -111,7 +104,7 @@ def assessment_detail(request, patient, assessment_id):
                 try:
                     actions.complete_assessment(_ctx(request), assessment)
                 except ValidationError as exc:
-                    _form_errors(form, exc)
+                    add_action_errors(form, exc)
                     draft_saved = True
                 else:
                     messages.success(request, "Assessment completed. Review the placement "
@@ -168,7 +161,7 @@ def placement_page(request, patient, assessment_id):
                         service=service,
                         submission_key=form.cleaned_data.get("submission_key"))
                 except ValidationError as exc:
-                    _form_errors(form, exc)
+                    add_action_errors(form, exc)
                 else:
                     text = f"Placement recorded: {rules.LEVEL_NAMES[decision.chosen_level]}."
                     if decision.waitlist_entry_id:

@@ -22,6 +22,7 @@ from carepath.directory.search import PICKER_LIMIT, services_for_picker
 from carepath.pagination import page_number, paginate
 from carepath.patients.actions import PossibleDuplicate
 from carepath.patients.queries import DEFAULT_PAGE_SIZE, clamp_page_size
+from carepath.ui.forms import add_action_errors
 
 from . import actions_enquiries as actions
 from . import queries_enquiries as queries
@@ -42,14 +43,6 @@ def _ctx(request):
 
 def _require(request):
     actions.require_intake(_ctx(request))
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _audit_list(request, view: str, enquiries, **details) -> None:
@@ -124,7 +117,7 @@ def enquiry_new(request):
                 source=form.cleaned_data["source"],
                 submission_key=form.cleaned_data["submission_key"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, f"Enquiry logged for {enquiry.display_name}.")
             return redirect("intake:enquiry_detail", enquiry_id=enquiry.uuid)
@@ -192,7 +185,7 @@ def enquiry_stage(request, enquiry_id):
                                  note=form.cleaned_data["note"],
                                  outcome_reason=form.cleaned_data["outcome_reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, f"Stage changed to {Stage(enquiry.stage).label.lower()}.")
             return redirect("intake:enquiry_detail", enquiry_id=enquiry.uuid)
@@ -212,7 +205,7 @@ def enquiry_next_action(request, enquiry_id):
                                        next_action_due=data["next_action_due"],
                                        assigned_to=data["assigned_to"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, "Next action saved.")
             return redirect("intake:enquiry_detail", enquiry_id=enquiry.uuid)
@@ -239,7 +232,7 @@ def enquiry_convert(request, enquiry_id):
         except PossibleDuplicate as dup:
             duplicates = dup.matches
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, f"{patient.display_name} registered with MRN {patient.mrn},"
                                       " with an episode of care at assessment.")
@@ -316,7 +309,7 @@ def enquiry_refer(request, enquiry_id):
                 referral = actions.refer_elsewhere(_ctx(request), enquiry,
                                                    form.referral_fields())
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, f"Referral to {referral.service.name} recorded; "
                                           "the enquiry is now referred elsewhere.")

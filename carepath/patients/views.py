@@ -12,6 +12,7 @@ from carepath.access.policy import may_create_patients, may_manage_care_team
 from carepath.accounts.models import AccountType, Role
 from carepath.audit import log as audit
 from carepath.audit.models import Action
+from carepath.ui.forms import add_action_errors
 
 from . import actions, queries
 from .forms import (
@@ -47,11 +48,7 @@ def _apply(form, call):
     try:
         return call()
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
+        add_action_errors(form, exc)
     return None
 
 

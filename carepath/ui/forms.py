@@ -1,6 +1,7 @@
 """USWDS classes for Django form widgets, so templates stay plain."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class UswdsFormMixin:
@@ -18,3 +19,13 @@ class UswdsFormMixin:
                 widget.attrs.setdefault("class", "usa-textarea")
             else:
                 widget.attrs.setdefault("class", "usa-input")
+
+
+def add_action_errors(form, exc: ValidationError) -> None:
+    """Show an action's ValidationError on the form: field errors by the field, the rest
+    at the top. The form keeps everything typed."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
