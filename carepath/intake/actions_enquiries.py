@@ -69,13 +69,16 @@ NEEDS_OUTCOME_REASON = frozenset({Stage.REFERRED_ELSEWHERE, Stage.NOT_PROCEEDING
 
 
 def front_door_organisation() -> Organisation:
-    """The organisation public callbacks go to: CAREPATH_FRONT_DOOR_ORGANISATION by name,
-    else the oldest organisation."""
+    """The organisation public callbacks go to: CAREPATH_FRONT_DOOR_ORGANISATION by name
+    (refused if no organisation has that name), else the oldest organisation."""
     name = getattr(settings, "CAREPATH_FRONT_DOOR_ORGANISATION", "")
     if name:
         org = Organisation.objects.filter(name=name).order_by("created_at", "pk").first()
-        if org is not None:
-            return org
+        if org is None:
+            # A mistyped name must not send people's details to some other organisation.
+            raise Organisation.DoesNotExist(
+                f"CAREPATH_FRONT_DOOR_ORGANISATION names no organisation: {name!r}.")
+        return org
     org = Organisation.objects.order_by("created_at", "pk").first()
     if org is None:
         raise Organisation.DoesNotExist("No organisation exists to receive enquiries.")

@@ -165,3 +165,15 @@ def test_a_callback_with_broken_answers_starts_again(client, org):
     carried["signs-1"] = "yes"
     response = post(client, carried)
     assert response.status_code == 302 and not Enquiry.objects.exists()
+
+
+def test_a_mistyped_front_door_setting_takes_no_callback_and_keeps_what_was_typed(
+        client, org, other_org, settings):
+    # Falling back to "the oldest organisation" would send the person's details elsewhere.
+    carried = answers(client, s2=1)
+    settings.CAREPATH_FRONT_DOOR_ORGANISATION = "Northbrdge (typo)"
+    page = post(client, carried)
+    assert page.status_code == 400
+    assert "not set up on this service" in page.content.decode()
+    assert "07700 900123" in page.content.decode()
+    assert not Enquiry.objects.exists()

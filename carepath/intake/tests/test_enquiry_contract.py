@@ -23,8 +23,13 @@ def test_front_door_organisation_is_the_named_one_else_the_oldest(org, other_org
     assert actions.front_door_organisation() == org
     settings.CAREPATH_FRONT_DOOR_ORGANISATION = other_org.name
     assert actions.front_door_organisation() == other_org
+
+
+def test_a_mistyped_front_door_name_never_falls_back_to_another_organisation(
+        org, other_org, settings, client):
     settings.CAREPATH_FRONT_DOOR_ORGANISATION = "No such place"
-    assert actions.front_door_organisation() == Organisation.objects.order_by("created_at").first()
+    with pytest.raises(Organisation.DoesNotExist):
+        actions.front_door_organisation()
 
 
 def test_a_public_callback_with_consent_is_logged_as_new_with_its_first_stage_change(org):
