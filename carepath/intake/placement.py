@@ -171,6 +171,19 @@ def _high(facts: Facts, dimension: str) -> int | None:
 
 # --- The rules -----------------------------------------------------------------------
 
+def _dimension_rule(rule_id: str, dimension: str, level: str, why: str) -> None:
+    """P2, P3, P8, P9: the clinician rated a dimension 3 or 4 of 4."""
+    def check(facts):
+        rating = _high(facts, dimension)
+        if rating is None:
+            return None
+        return _dimension_reason(dimension, rating, why), ""
+
+    rule(rule_id, f"Dimension {dimension} rated high", level,
+         source=f"CarePath design: the clinician's own rating of dimension {dimension}; the "
+                "threshold (3 or more of 4) is CarePath's.")(check)
+
+
 @rule("P1", "Co-dependence that needs its own withdrawal management",
       LevelOfCare.WITHDRAWAL,
       source="CLINICAL.md section 4: co-dependence on alcohol, benzodiazepines or GHB needs "
@@ -186,26 +199,14 @@ def _codependence(facts):
             + "); the ketamine observation chart is not one.")
 
 
-@rule("P2", "Dimension 1 rated high", LevelOfCare.WITHDRAWAL,
-      source="CarePath design: the clinician's own rating of dimension 1; the threshold "
-             "(3 or more of 4) is CarePath's.")
-def _dimension_1(facts):
-    rating = _high(facts, "1")
-    if rating is None:
-        return None
-    return _dimension_reason("1", rating, "intoxication or withdrawal needs medical "
-                                          "monitoring."), ""
+_dimension_rule("P2", "1", LevelOfCare.WITHDRAWAL,
+                "intoxication or withdrawal needs medical "
+                "monitoring.")
 
 
-@rule("P3", "Dimension 2 rated high", LevelOfCare.WITHDRAWAL,
-      source="CarePath design: the clinician's own rating of dimension 2; the threshold "
-             "(3 or more of 4) is CarePath's.")
-def _dimension_2(facts):
-    rating = _high(facts, "2")
-    if rating is None:
-        return None
-    return _dimension_reason("2", rating, "biomedical conditions need a medically "
-                                          "monitored setting."), ""
+_dimension_rule("P3", "2", LevelOfCare.WITHDRAWAL,
+                "biomedical conditions need a medically "
+                "monitored setting.")
 
 
 @rule("P4", "Bladder or physical red flag", LevelOfCare.WITHDRAWAL,
@@ -265,26 +266,14 @@ def _binges(facts):
             "dependence, for which inpatient care may suit.", "")
 
 
-@rule("P8", "Dimension 4 rated high", LevelOfCare.RESIDENTIAL,
-      source="CarePath design: the clinician's own rating of dimension 4; the threshold "
-             "(3 or more of 4) is CarePath's.")
-def _dimension_4(facts):
-    rating = _high(facts, "4")
-    if rating is None:
-        return None
-    return _dimension_reason("4", rating, "the risk of continued use is high outside a "
-                                          "structured setting."), ""
+_dimension_rule("P8", "4", LevelOfCare.RESIDENTIAL,
+                "the risk of continued use is high outside a "
+                "structured setting.")
 
 
-@rule("P9", "Dimension 5 rated high", LevelOfCare.RESIDENTIAL,
-      source="CarePath design: the clinician's own rating of dimension 5; the threshold "
-             "(3 or more of 4) is CarePath's.")
-def _dimension_5(facts):
-    rating = _high(facts, "5")
-    if rating is None:
-        return None
-    return _dimension_reason("5", rating, "the recovery environment does not support "
-                                          "recovery from home."), ""
+_dimension_rule("P9", "5", LevelOfCare.RESIDENTIAL,
+                "the recovery environment does not support "
+                "recovery from home.")
 
 
 @rule("P10", "DSM-5 ketamine use disorder, severe", LevelOfCare.INTENSIVE_OUTPATIENT,
