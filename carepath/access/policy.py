@@ -105,6 +105,24 @@ def may_work_intake(user) -> bool:
     )
 
 
+def sees_every_enquiry(user) -> bool:
+    """Intake advisors work the whole pipeline and supervisors oversee it."""
+    return may_work_intake(user) and user.role in (Role.INTAKE_ADVISOR, Role.SUPERVISOR)
+
+
+def visible_enquiries(user, enquiries: QuerySet) -> QuerySet:
+    """Narrow an enquiry queryset to those the user may see: all of the organisation's for
+    advisors and supervisors; for a clinician only those assigned to them, logged by them
+    or with an assessment booked with them. (Field names only: access imports no intake.)"""
+    if not may_work_intake(user) or user.organisation_id is None:
+        return enquiries.none()
+    enquiries = enquiries.filter(organisation_id=user.organisation_id)
+    if sees_every_enquiry(user):
+        return enquiries
+    booked = enquiries.model.objects.filter(assessments__assessor=user).values("pk")
+    return enquiries.filter(Q(assigned_to=user) | Q(created_by=user) | Q(pk__in=booked))
+
+
 def may_edit_directory(user) -> bool:
     """Services are reference data with no health information."""
     return (

@@ -2,8 +2,8 @@
 
 A patient's referral is listed only to users who may list that patient
 (``access.policy.visible_patients``); a referral made for an enquiry only to users
-who may see that enquiry (``intake.queries_enquiries``: a clinician only those of the
-enquiries they work). Both only within the user's organisation.
+who may see that enquiry (``access.policy.visible_enquiries``: a clinician only those of
+the enquiries they work). Both only within the user's organisation.
 """
 
 from __future__ import annotations
@@ -14,19 +14,27 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from carepath.access.policy import may_work_intake, visible_patients
+from carepath.access.policy import (
+    may_work_intake,
+    sees_every_enquiry,
+    visible_enquiries,
+    visible_patients,
+)
 from carepath.patients.models import Patient
 
 from .actions_referrals import OPEN_STATUSES
 from .models import Affiliation, Referral, ReferralStatus, ReferralStatusChange, WaitlistEntry
 
 
+def _enquiries():
+    # The enquiry model through the relation: directory sits below intake and imports none of it.
+    return Referral._meta.get_field("enquiry").related_model.objects.all()
+
+
 def visible_referrals(user):
     """Every referral of the user's organisation this user may see (no ordering applied)."""
     if not user.is_authenticated or user.organisation_id is None:
         return Referral.objects.none()
-    from carepath.intake.queries_enquiries import sees_every_enquiry, visible_enquiries
-
     patients = visible_patients(user, Patient.objects.all()).values("pk")
     allowed = Q(patient__in=patients)
     if sees_every_enquiry(user):
@@ -34,7 +42,7 @@ def visible_referrals(user):
     elif may_work_intake(user):
         # The enquiry's referral names the person: only with the enquiry (or one's own).
         allowed |= Q(patient__isnull=True) & (
-            Q(enquiry__in=visible_enquiries(user).values("pk")) | Q(referred_by=user))
+            Q(enquiry__in=visible_enquiries(user, _enquiries()).values("pk")) | Q(referred_by=user))
     return Referral.objects.filter(allowed, organisation_id=user.organisation_id)
 
 

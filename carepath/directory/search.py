@@ -37,7 +37,6 @@ RADIUS_CHOICES = (5, 10, 25, 50, 100)
 DEFAULT_RADIUS_MILES = 25
 MAX_RADIUS_MILES = 100
 DEFAULT_PAGE_SIZE = 20
-# Pages past this are empty anyway; a larger number overflows the database's OFFSET (500).
 
 LEVEL_CHOICES = [(level, LevelOfCare(level).label) for level in LEVEL_FIELDS]
 COMPETENCE_FIELDS = {

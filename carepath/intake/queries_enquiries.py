@@ -10,12 +10,10 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.http import Http404
 from django.utils import timezone
 
-from carepath.access.policy import may_work_intake
-from carepath.accounts.models import Role
+from carepath.access import policy
 
 from .models.enquiries import CLOSED_STAGES, Enquiry, Stage
 
-# Pages past this are empty anyway; a larger number overflows the database's OFFSET (500).
 OPEN = "open"  # the default stage filter: everything not closed (nurture included)
 ALL = "all"
 UNASSIGNED = "none"
@@ -34,23 +32,8 @@ class Filters:
                                   ("overdue", "1" if self.overdue else "")) if v}
 
 
-def sees_every_enquiry(user) -> bool:
-    """Intake advisors work the whole pipeline and supervisors oversee it; a clinician
-    sees only the enquiries they work (access.policy.may_work_intake)."""
-    return may_work_intake(user) and user.role in (Role.INTAKE_ADVISOR, Role.SUPERVISOR)
-
-
 def visible_enquiries(user) -> QuerySet:
-    if not may_work_intake(user) or user.organisation_id is None:
-        return Enquiry.objects.none()
-    enquiries = Enquiry.objects.filter(organisation_id=user.organisation_id)
-    if sees_every_enquiry(user):
-        return enquiries
-    from .models import Assessment
-
-    # Assigned to them, logged by them, or with an assessment booked with them.
-    booked = Assessment.objects.filter(assessor=user, enquiry__isnull=False).values("enquiry_id")
-    return enquiries.filter(Q(assigned_to=user) | Q(created_by=user) | Q(pk__in=booked))
+    return policy.visible_enquiries(user, Enquiry.objects.all())
 
 
 def get_enquiry(user, enquiry_id) -> Enquiry:
