@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from carepath.accounts.idempotency import KeyReused
 from carepath.accounts.tokens import user_for_token
 
 
@@ -69,6 +70,11 @@ def on_not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return error(request, 401, "A valid bearer token is required.")
+
+
+@api.exception_handler(KeyReused)
+def on_key_reused(request, exc):
+    return error(request, 422, "This Idempotency-Key was used with a different request.")
 
 
 @api.exception_handler(HttpError)

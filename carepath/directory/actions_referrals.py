@@ -21,11 +21,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from carepath.access.policy import may_refer, may_work_intake, patient_change_access
-from carepath.accounts.models import IdempotencyKey
+from carepath.accounts.idempotency import run_once
 from carepath.audit import log as audit
 from carepath.audit.models import Action
 from carepath.patients.models import LevelOfCare, Patient
@@ -183,32 +183,13 @@ def create_referral(ctx, *, organisation, service, match_reason: str, affiliatio
 def create_referral_with_key(ctx, *, key: str, endpoint: str = WEB_ENDPOINT,
                              digest: str = "", **fields) -> tuple[Referral, bool]:
     """``create_referral`` once per (user, endpoint, key): a retried form or API call
-    returns the first referral and ``False``. With no key it simply creates.
-
-    Raises ``KeyReused`` when the key was used with a different request digest."""
-    key = (key or "")[:100]
-    if not key:
-        return create_referral(ctx, **fields), True
-    earlier = IdempotencyKey.objects.filter(user=ctx.user, endpoint=endpoint, key=key).first()
-    if earlier is None:
-        try:
-            with transaction.atomic():
-                referral = create_referral(ctx, **fields)
-                IdempotencyKey.objects.create(user=ctx.user, endpoint=endpoint, key=key,
-                                              request_digest=digest,
-                                              resource_uuid=referral.uuid)
-            return referral, True
-        except IntegrityError:
-            # Two retries raced with one key: the other one won.
-            earlier = IdempotencyKey.objects.get(user=ctx.user, endpoint=endpoint, key=key)
-    if digest and earlier.request_digest != digest:
-        raise KeyReused
-    return Referral.objects.select_related("service", "patient").get(
-        uuid=earlier.resource_uuid), False
-
-
-class KeyReused(Exception):
-    """An idempotency key came back with a different request."""
+    returns the first referral and ``False``. Raises ``KeyReused`` when the key came
+    with a different request digest."""
+    made, earlier = run_once(ctx.user, endpoint, key, digest,
+                             lambda: create_referral(ctx, **fields))
+    if made is not None:
+        return made, True
+    return Referral.objects.select_related("service", "patient").get(uuid=earlier), False
 
 
 def change_referral_status(ctx, referral: Referral, to_status: str, *,

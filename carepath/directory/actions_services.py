@@ -13,11 +13,11 @@ change it, so one organisation cannot alter another's capacity.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from carepath.access.policy import may_edit_directory
-from carepath.accounts.models import IdempotencyKey
+from carepath.accounts.idempotency import run_once
 from carepath.audit import log as audit
 from carepath.audit.models import Action
 
@@ -95,37 +95,27 @@ def create_service(ctx, data: dict, *, operated_by=None, confirm_capacity: bool 
     """A new listing. Capacity given now counts as confirmed now. A repeated
     ``submission_key`` (a re-sent form) returns the service already made."""
     _check(ctx, None)
-    if submission_key:
-        earlier = IdempotencyKey.objects.filter(user=ctx.user, endpoint=WEB_CREATE_ENDPOINT,
-                                                key=submission_key).first()
-        if earlier is not None:
-            return Service.objects.get(uuid=earlier.resource_uuid)
-    now = timezone.now()
-    service = Service(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
-    service.operated_by = operated_by
-    how = _fill_coordinates(service)
-    _validate(service)
-    if confirm_capacity or any(getattr(service, f) is not None for f in CAPACITY_FIELDS):
-        service.capacity_confirmed_at = now
-    service.created_at = service.updated_at = now
-    service.updated_by = ctx.user
-    try:
+
+    def create() -> Service:
+        now = timezone.now()
+        service = Service(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+        service.operated_by = operated_by
+        how = _fill_coordinates(service)
+        _validate(service)
+        if confirm_capacity or any(getattr(service, f) is not None for f in CAPACITY_FIELDS):
+            service.capacity_confirmed_at = now
+        service.created_at = service.updated_at = now
+        service.updated_by = ctx.user
         with transaction.atomic():
             service.save()
-            if submission_key:
-                IdempotencyKey.objects.create(user=ctx.user, endpoint=WEB_CREATE_ENDPOINT,
-                                              key=submission_key, request_digest="",
-                                              resource_uuid=service.uuid)
             audit.record(ctx, Action.CREATE, obj=service, object_type=OBJECT_TYPE,
                          details={"coordinates": how,
                                   "capacity_confirmed": service.capacity_confirmed_at
                                   is not None})
-    except IntegrityError:
-        # The same key raced in from a second submission: that one made the service.
-        earlier = IdempotencyKey.objects.get(user=ctx.user, endpoint=WEB_CREATE_ENDPOINT,
-                                             key=submission_key)
-        return Service.objects.get(uuid=earlier.resource_uuid)
-    return service
+        return service
+
+    made, earlier = run_once(ctx.user, WEB_CREATE_ENDPOINT, submission_key, "", create)
+    return made if made is not None else Service.objects.get(uuid=earlier)
 
 
 def update_service(ctx, service: Service, data: dict, *, operated_by=...,

@@ -4,17 +4,15 @@ referral (200) and records nothing twice."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Header, Query, Router, Schema, Status
-from ninja.errors import HttpError
 
 from carepath.access.guards import api_patient
+from carepath.accounts.idempotency import digest_of
 from carepath.audit import log as audit
 from carepath.audit.models import Action
 from carepath.pagination import page_number, paginate
@@ -177,11 +175,6 @@ def list_referrals(request, params: Query[ListParams]):
             "items": [_out(r) for r in rows]}
 
 
-def _digest(payload) -> str:
-    return hashlib.sha256(json.dumps(payload.model_dump(mode="json"), sort_keys=True)
-                          .encode()).hexdigest()
-
-
 @router.post("", response={201: ReferralOut, 200: ReferralOut})
 def create_referral(request, payload: ReferralIn,
                     idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
@@ -199,16 +192,13 @@ def create_referral(request, payload: ReferralIn,
         service = Service.objects.filter(uuid=payload.service).first()
         if service is None:
             raise ValidationError({"service": ["No service has this id."]})
-    try:
-        referral, created = actions.create_referral_with_key(
-            ctx, key=idempotency_key or "", endpoint=ENDPOINT, digest=_digest(payload),
-            organisation=user.organisation, patient=patient, service=service,
-            match_reason=payload.match_reason, level_of_care=payload.level_of_care,
-            affiliation=payload.affiliation, affiliation_details=payload.affiliation_details,
-            no_fee_attested=payload.no_fee_attested)
-    except actions.KeyReused:
-        raise HttpError(422, "This Idempotency-Key was used with a different request.") \
-            from None
+    digest = digest_of(payload.model_dump(mode="json"))
+    referral, created = actions.create_referral_with_key(
+        ctx, key=idempotency_key or "", endpoint=ENDPOINT, digest=digest,
+        organisation=user.organisation, patient=patient, service=service,
+        match_reason=payload.match_reason, level_of_care=payload.level_of_care,
+        affiliation=payload.affiliation, affiliation_details=payload.affiliation_details,
+        no_fee_attested=payload.no_fee_attested)
     if not created:
         audit.record(ctx, Action.READ, patient=referral.patient, obj=referral,
                      details={"idempotent_replay": True})

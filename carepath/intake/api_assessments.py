@@ -7,22 +7,18 @@ Idempotency-Key header: a retry returns the first result and creates nothing twi
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from ninja import Header, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from carepath.access.guards import api_patient
-from carepath.accounts.models import IdempotencyKey
+from carepath.accounts.idempotency import digest_of, run_once
 from carepath.audit import log as audit
 from carepath.audit.models import Action
 from carepath.pagination import page_number, paginate
@@ -160,11 +156,6 @@ def _ctx(request):
     return audit.Context.from_request(request, via="api")
 
 
-def _digest(payload: Schema, extra: str = "") -> str:
-    body = json.dumps(payload.model_dump(mode="json"), sort_keys=True) + extra
-    return hashlib.sha256(body.encode()).hexdigest()
-
-
 def _out(a: Assessment) -> dict:
     return {
         "id": a.uuid, "patient": a.patient.uuid, "status": a.status,
@@ -203,14 +194,6 @@ def _assessment(request, assessment_id, *, object_type="intake.assessment",
     return assessment
 
 
-def _replay(request, endpoint: str, key: str, digest: str):
-    earlier = IdempotencyKey.objects.filter(user=request.auth, endpoint=endpoint,
-                                            key=key).first()
-    if earlier is not None and earlier.request_digest != digest:
-        raise HttpError(422, "This Idempotency-Key was used with a different request.")
-    return earlier
-
-
 @router.get("", response=AssessmentPage)
 def list_assessments(request, params: Query[ListParams]):
     if params.patient is None:
@@ -237,35 +220,26 @@ def book(request, payload: BookIn,
         raise ValidationError({"patient": ["Say which patient the assessment is for."]})
     patient = api_patient(request, payload.patient, object_type="intake.assessment",
                           audit_read=False)
-    key = (idempotency_key or "")[:100]
-    digest = _digest(payload)
-    if key and (earlier := _replay(request, BOOK_ENDPOINT, key, digest)):
-        return Status(200, _out(_assessment(request, earlier.resource_uuid)))
-    assessor = request.auth
-    if payload.assessor is not None:
-        assessor = get_user_model().objects.filter(uuid=payload.assessor).first()
-    enquiry = None
-    if payload.enquiry is not None:
-        # Only an enquiry the caller may see: placement later closes it as admitted.
-        enquiry = (visible_enquiries(request.auth)
-                   .filter(uuid=payload.enquiry, organisation_id=patient.organisation_id)
-                   .first())
-        if enquiry is None:
-            raise ValidationError({"enquiry": ["No such enquiry in this organisation."]})
-    try:
-        with transaction.atomic():
-            assessment = actions.book_assessment(
-                _ctx(request), patient, assessor=assessor, booked_for=payload.booked_for,
-                enquiry=enquiry)
-            if key:
-                IdempotencyKey.objects.create(user=request.auth, endpoint=BOOK_ENDPOINT,
-                                              key=key, request_digest=digest,
-                                              resource_uuid=assessment.uuid)
-    except IntegrityError:
-        if not key:
-            raise
-        earlier = IdempotencyKey.objects.get(user=request.auth, endpoint=BOOK_ENDPOINT, key=key)
-        return Status(200, _out(_assessment(request, earlier.resource_uuid)))
+
+    def create() -> Assessment:
+        assessor = request.auth
+        if payload.assessor is not None:
+            assessor = get_user_model().objects.filter(uuid=payload.assessor).first()
+        enquiry = None
+        if payload.enquiry is not None:
+            # Only an enquiry the caller may see: placement later closes it as admitted.
+            enquiry = (visible_enquiries(request.auth)
+                       .filter(uuid=payload.enquiry, organisation_id=patient.organisation_id)
+                       .first())
+            if enquiry is None:
+                raise ValidationError({"enquiry": ["No such enquiry in this organisation."]})
+        return actions.book_assessment(_ctx(request), patient, assessor=assessor,
+                                       booked_for=payload.booked_for, enquiry=enquiry)
+
+    assessment, earlier = run_once(request.auth, BOOK_ENDPOINT, idempotency_key,
+                                   digest_of(payload.model_dump(mode="json")), create)
+    if assessment is None:
+        return Status(200, _out(_assessment(request, earlier)))
     return Status(201, _out(assessment))
 
 
@@ -314,38 +288,31 @@ def place(request, assessment_id: UUID, payload: PlacementIn,
           idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     assessment = _assessment(request, assessment_id, object_type="intake.placement",
                              audit_read=False)
-    key = (idempotency_key or "")[:100]
-    digest = _digest(payload, str(assessment_id))
-    if key and (earlier := _replay(request, PLACE_ENDPOINT, key, digest)):
-        return Status(200, _replayed_placement(request, assessment, earlier.resource_uuid))
-    service = None
-    if payload.service is not None:
-        service = queries.service_by_uuid(payload.service)
-        if service is None:
-            raise ValidationError({"service": ["No such service."]})
-    chosen = payload.chosen_level
-    if payload.accept_recommendation:
-        rec, _, _ = queries.recommendation_for(assessment)
-        if chosen and chosen != rec.level:
-            raise ValidationError({"chosen_level": [
-                f"accept_recommendation is set, but chosen_level ({chosen}) is not the "
-                f"recommended level ({rec.level}). Send one or the other."]})
-        chosen = rec.level
-    try:
-        with transaction.atomic():
-            decision = actions.decide_placement(
-                _ctx(request), assessment, chosen_level=chosen,
-                override_reason=payload.override_reason, service=service)
-            if key:
-                IdempotencyKey.objects.create(user=request.auth, endpoint=PLACE_ENDPOINT,
-                                              key=key, request_digest=digest,
-                                              resource_uuid=decision.uuid)
-    except IntegrityError:
-        if not key:
-            raise
-        earlier = IdempotencyKey.objects.get(user=request.auth, endpoint=PLACE_ENDPOINT,
-                                             key=key)
-        return Status(200, _replayed_placement(request, assessment, earlier.resource_uuid))
+
+    def create() -> Placement:
+        service = None
+        if payload.service is not None:
+            service = queries.service_by_uuid(payload.service)
+            if service is None:
+                raise ValidationError({"service": ["No such service."]})
+        chosen = payload.chosen_level
+        if payload.accept_recommendation:
+            rec, _, _ = queries.recommendation_for(assessment)
+            if chosen and chosen != rec.level:
+                raise ValidationError({"chosen_level": [
+                    f"accept_recommendation is set, but chosen_level ({chosen}) is not the "
+                    f"recommended level ({rec.level}). Send one or the other."]})
+            chosen = rec.level
+        return actions.decide_placement(_ctx(request), assessment, chosen_level=chosen,
+                                        override_reason=payload.override_reason,
+                                        service=service)
+
+    # The same body for another assessment is another request: the id is in the digest.
+    body = {**payload.model_dump(mode="json"), "assessment": str(assessment_id)}
+    decision, earlier = run_once(request.auth, PLACE_ENDPOINT, idempotency_key,
+                                 digest_of(body), create)
+    if decision is None:
+        return Status(200, _replayed_placement(request, assessment, earlier))
     return Status(201, _placement_out(decision))
 
 

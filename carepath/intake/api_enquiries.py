@@ -6,19 +6,15 @@ refused (403) before any field is checked."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date, datetime
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from ninja import Header, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from carepath.accounts.models import IdempotencyKey
+from carepath.accounts.idempotency import digest_of, run_once
 from carepath.audit import log as audit
 from carepath.audit.models import Action
 from carepath.pagination import page_number, paginate
@@ -191,38 +187,24 @@ def create_enquiry(request, payload: EnquiryIn,
     ``contact_consent``."""
     _require(request)
     user = request.auth
-    body = payload.model_dump(mode="json")
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-    key = (idempotency_key or "")[:100]
-    if key:
-        earlier = IdempotencyKey.objects.filter(user=user, endpoint=ENDPOINT, key=key).first()
-        if earlier is not None:
-            return _replay(request, earlier, digest)
+    digest = digest_of(payload.model_dump(mode="json"))
     data = payload.model_dump(exclude={"source"})
     if data.get("assigned_to"):
         found = get_user_model().objects.filter(uuid=data["assigned_to"]).first()
         if found is None:
             raise ValidationError({"assigned_to": ["No such staff member."]})
         data["assigned_to"] = found
-    try:
-        with transaction.atomic():
-            enquiry = actions.create_enquiry(_ctx(request), user.organisation, data,
-                                             source=payload.source)
-            if key:
-                IdempotencyKey.objects.create(user=user, endpoint=ENDPOINT, key=key,
-                                              request_digest=digest, resource_uuid=enquiry.uuid)
-    except IntegrityError:
-        if not key:
-            raise
-        earlier = IdempotencyKey.objects.get(user=user, endpoint=ENDPOINT, key=key)
-        return _replay(request, earlier, digest)
+    enquiry, earlier = run_once(
+        user, ENDPOINT, idempotency_key, digest,
+        lambda: actions.create_enquiry(_ctx(request), user.organisation, data,
+                                       source=payload.source))
+    if enquiry is None:
+        return _replay(request, earlier)
     return Status(201, _detail(_reload(user, enquiry.uuid)))
 
 
-def _replay(request, earlier: IdempotencyKey, digest: str):
-    if earlier.request_digest != digest:
-        raise HttpError(422, "This Idempotency-Key was used with a different request.")
-    enquiry = _reload(request.auth, earlier.resource_uuid)
+def _replay(request, enquiry_uuid):
+    enquiry = _reload(request.auth, enquiry_uuid)
     audit.record(_ctx(request), Action.READ, obj=enquiry, object_type=actions.OBJECT_TYPE,
                  patient=enquiry.patient, details={"idempotent_replay": True})
     return Status(200, _detail(enquiry))

@@ -4,20 +4,17 @@ Idempotency-Key returns the first result and stores nothing twice."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from ninja import Header, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import StrictInt
 
 from carepath.access.guards import api_patient
-from carepath.accounts.models import AccountType, IdempotencyKey
+from carepath.accounts.idempotency import digest_of, run_once
+from carepath.accounts.models import AccountType
 from carepath.audit import log as audit
 from carepath.pagination import paginate
 
@@ -152,14 +149,7 @@ def _api_errors(exc: ValidationError) -> ValidationError:
 def create_response(request, patient_id: UUID, payload: ResponseIn,
                     idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     patient = _guarded(request, patient_id, audit_read=False)
-    digest = hashlib.sha256(json.dumps(payload.model_dump(mode="json"), sort_keys=True)
-                            .encode()).hexdigest()
-    key = (idempotency_key or "")[:100]
-    if key:
-        earlier = IdempotencyKey.objects.filter(user=request.auth, endpoint=ENDPOINT,
-                                                key=key).first()
-        if earlier is not None:
-            return _replay(request, earlier, digest, patient)
+    digest = digest_of(payload.model_dump(mode="json"))
     mode = Mode.SELF_REPORT if request.auth.account_type == AccountType.PATIENT \
         else Mode.CLINICIAN
     amends = None
@@ -168,29 +158,20 @@ def create_response(request, patient_id: UUID, payload: ResponseIn,
         if amends is None:
             raise ValidationError({"amends": ["No such response for this patient."]})
     try:
-        with transaction.atomic():
-            response = actions.submit(_ctx(request), patient, payload.instrument,
-                                      _answers(payload.instrument, payload.answers), mode=mode,
-                                      amends=amends, amendment_reason=payload.amendment_reason)
-            if key:
-                IdempotencyKey.objects.create(user=request.auth, endpoint=ENDPOINT, key=key,
-                                              request_digest=digest,
-                                              resource_uuid=response.uuid)
+        response, earlier = run_once(
+            request.auth, ENDPOINT, idempotency_key, digest,
+            lambda: actions.submit(_ctx(request), patient, payload.instrument,
+                                   _answers(payload.instrument, payload.answers), mode=mode,
+                                   amends=amends, amendment_reason=payload.amendment_reason))
     except ValidationError as exc:
         raise _api_errors(exc) from None
-    except IntegrityError:
-        if not key:
-            raise
-        # Two retries raced with one key: the other won; answer with its result.
-        earlier = IdempotencyKey.objects.get(user=request.auth, endpoint=ENDPOINT, key=key)
-        return _replay(request, earlier, digest, patient)
+    if response is None:
+        return _replay(request, earlier, patient)
     return Status(201, _out(response, amended_by=[]))
 
 
-def _replay(request, earlier: IdempotencyKey, digest: str, patient):
-    if earlier.request_digest != digest:
-        raise HttpError(422, "This Idempotency-Key was used with a different request.")
-    response = Response.objects.select_related("amends").get(uuid=earlier.resource_uuid,
+def _replay(request, response_uuid, patient):
+    response = Response.objects.select_related("amends").get(uuid=response_uuid,
                                                              patient=patient)
     audit.record(_ctx(request), "read", patient=patient, obj=response,
                  details={"idempotent_replay": True})

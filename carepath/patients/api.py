@@ -1,17 +1,13 @@
 """Patient routes of the JSON API: thin, over the same queries and actions as the web."""
 
-import hashlib
-import json
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from ninja import Header, Query, Router, Schema, Status
-from ninja.errors import HttpError
 
 from carepath.access import actions as access_actions
 from carepath.access.guards import api_patient
-from carepath.accounts.models import IdempotencyKey
+from carepath.accounts.idempotency import digest_of, run_once
 from carepath.audit import log as audit
 from carepath.pagination import paginate
 
@@ -63,34 +59,18 @@ def create_patient(request, payload: PatientIn,
                    idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     data = payload.model_dump()
     confirm = data.pop("confirm_duplicate")
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-    if idempotency_key:
-        earlier = IdempotencyKey.objects.filter(user=request.auth, endpoint="patients.create",
-                                                key=idempotency_key[:100]).first()
-        if earlier is not None:
-            if earlier.request_digest != digest:
-                raise HttpError(422, "This Idempotency-Key was used with a different request.")
-            return Status(200, _out(_guarded(request, earlier.resource_uuid)))
     try:
-        with transaction.atomic():
-            patient = actions.create_patient(_ctx(request), data, confirm_duplicate=confirm)
-            if idempotency_key:
-                IdempotencyKey.objects.create(user=request.auth, endpoint="patients.create",
-                                              key=idempotency_key[:100], request_digest=digest,
-                                              resource_uuid=patient.uuid)
+        patient, earlier = run_once(
+            request.auth, "patients.create", idempotency_key, digest_of(data),
+            lambda: actions.create_patient(_ctx(request), data, confirm_duplicate=confirm))
     except actions.PossibleDuplicate as dup:
         return Status(409, {"detail": "A patient with the same name and date of birth exists. "
                                "Send confirm_duplicate: true to create another record.",
                      "errors": [{"field": "legal_family_name",
                                  "message": "Possible duplicate patient."}],
                      "duplicates": [{"mrn": m.mrn} for m in dup.matches]})
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        # Two retries raced with the same key: the other one won; return its result.
-        earlier = IdempotencyKey.objects.get(user=request.auth, endpoint="patients.create",
-                                             key=idempotency_key[:100])
-        return Status(200, _out(_guarded(request, earlier.resource_uuid)))
+    if patient is None:
+        return Status(200, _out(_guarded(request, earlier)))
     return Status(201, _out(patient))
 
 
