@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "carepath.measures",
     "carepath.directory",
     "carepath.intake",
+    "carepath.withdrawal",
+    "carepath.treatment",
     "carepath.ui",
 ]
 

@@ -120,6 +120,9 @@ class EpisodeOfCare(models.Model):
     level_of_care = models.CharField(max_length=32, choices=LevelOfCare.choices)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.CharField(max_length=300, blank=True)
+    # A readmission links to the episode it follows, so the history reads as one story.
+    previous_episode = models.OneToOneField("self", on_delete=models.PROTECT, null=True,
+                                            blank=True, related_name="readmission")
 
     class Meta:
         ordering = ["-opened_at"]
