@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("carepath.alerts.urls")),
     path("", include("carepath.intake.urls")),
     path("", include("carepath.directory.urls")),
+    path("", include("carepath.withdrawal.urls")),
+    path("", include("carepath.treatment.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
