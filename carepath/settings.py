@@ -255,6 +255,17 @@ CAREPATH_PUBLIC_SEARCH_RATE = env.str("CAREPATH_PUBLIC_SEARCH_RATE", default="60
 NINJA_NUM_PROXIES = env.int("CAREPATH_NUM_PROXIES", default=0)
 # Public callback requests per client address (each may email the whole intake team).
 CAREPATH_CALLBACK_RATE = env.str("CAREPATH_CALLBACK_RATE", default="10/hour")
+# Supervised withdrawal: a new observation plan's defaults (each plan can change them).
+CAREPATH_OBSERVATION_EARLY_EVERY_HOURS = env.int("CAREPATH_OBSERVATION_EARLY_EVERY_HOURS",
+                                                 default=4)
+CAREPATH_OBSERVATION_EARLY_FOR_HOURS = env.int("CAREPATH_OBSERVATION_EARLY_FOR_HOURS",
+                                               default=72)
+CAREPATH_OBSERVATION_LATER_EVERY_HOURS = env.int("CAREPATH_OBSERVATION_LATER_EVERY_HOURS",
+                                                 default=8)
+# Staff roles whose signed notes wait for a supervisor's co-signature.
+CAREPATH_COSIGN_ROLES = env.list("CAREPATH_COSIGN_ROLES", default=["clinician"])
+# Days between treatment-plan reviews for a new plan.
+CAREPATH_PLAN_REVIEW_DAYS = env.int("CAREPATH_PLAN_REVIEW_DAYS", default=30)
 # Rate-limit counters live in the cache: per process by default; with several web processes
 # point CACHE_URL at a shared cache (e.g. pymemcache:// or rediscache://, with its client
 # library installed) so the limit holds across them.
