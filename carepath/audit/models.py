@@ -33,6 +33,8 @@ class Action(models.TextChoices):
     NOTIFY = "notify", "Notification sent"
     ESCALATE = "escalate", "Escalation"
     ACKNOWLEDGE = "acknowledge", "Acknowledgement"
+    SIGN = "sign", "Sign"
+    AMEND = "amend", "Amend"
 
 
 class Outcome(models.TextChoices):
