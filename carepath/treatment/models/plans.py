@@ -69,9 +69,9 @@ class ProblemKind(models.TextChoices):
 
 # The measure each co-occurring condition is followed with (measures instrument ids).
 MEASURE_FOR_PROBLEM = {
-    ProblemKind.DEPRESSION: "phq9",
-    ProblemKind.ANXIETY: "gad7",
-    ProblemKind.PTSD: "pcl5",
+    ProblemKind.DEPRESSION: "phq-9",
+    ProblemKind.ANXIETY: "gad-7",
+    ProblemKind.PTSD: "pcl-5",
 }
 
 
