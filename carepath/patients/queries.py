@@ -66,6 +66,12 @@ def possible_duplicates(organisation_id, given: str, family: str, date_of_birth)
 def chart(patient: Patient) -> dict:
     """Everything the chart's summary shows, fetched in a fixed number of queries."""
     episodes = list(patient.episodes.prefetch_related("levels"))
+    # Readmissions link to the episode before; both ends are in this list already.
+    by_id = {e.pk: e for e in episodes}
+    for e in episodes:
+        e.earlier = by_id.get(e.previous_episode_id)
+        if e.earlier is not None:
+            e.earlier.later = e
     return {
         "care_team": list(patient.care_team.select_related("user").order_by("added_at")),
         "episodes": episodes,

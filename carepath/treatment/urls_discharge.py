@@ -13,4 +13,5 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/discharge/<uuid:discharge_id>/print/",
          views.discharge_print, name="discharge_print"),
     path("patients/<uuid:patient_id>/aftercare/", views.aftercare, name="aftercare"),
+    path("my/aftercare/", views.my_aftercare, name="my_aftercare"),
 ]

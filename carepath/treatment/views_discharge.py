@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -14,6 +15,7 @@ from carepath.access.policy import may_discharge
 from carepath.accounts.models import AccountType
 from carepath.audit import log as audit
 from carepath.audit.models import Action
+from carepath.patients.models import Patient
 from carepath.patients.views import _render_chart
 from carepath.ui.forms import add_action_errors
 
@@ -190,3 +192,12 @@ def aftercare(request, patient):
         "plan": plan, "patient_mode": _is_patient(request),
         "back_in_treatment": plan is not None and open_episode is not None
         and open_episode.opened_at > plan.signed_at})
+
+
+@login_required
+def my_aftercare(request):
+    """The patient's menu link: their own record's aftercare page (the guard there decides)."""
+    record = Patient.objects.filter(user=request.user).values_list("uuid", flat=True).first()
+    if record is None:
+        raise Http404("No record is linked to this account")
+    return redirect("treatment:aftercare", patient_id=record)

@@ -10,6 +10,9 @@ from carepath.accounts.models import AccountType, Role
 def _navigation(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return []
+    if user.account_type == AccountType.PATIENT:
+        return [("My record", reverse("ui:home")),
+                ("My aftercare plan", reverse("treatment:my_aftercare"))]
     if user.account_type != AccountType.STAFF:
         return [("My record", reverse("ui:home"))]
     items = []

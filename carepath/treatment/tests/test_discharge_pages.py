@@ -189,3 +189,28 @@ def test_the_tab_uses_a_bounded_number_of_queries(as_user, org, clinician, patie
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(_url("chart_discharge", patient))
     assert page.content.count(b"Completed treatment, ") == 12
+
+
+def test_the_patients_menu_link_opens_their_own_aftercare_page(org, make_user, patient):
+    from carepath.accounts.models import AccountType
+    from carepath.conftest import verified_client
+
+    person = make_user(account_type=AccountType.PATIENT)
+    patient.user = person
+    patient.save(update_fields=["user"])
+    client = verified_client(person)
+
+    # The menu on every page of theirs offers the link.
+    assert 'href="/my/aftercare/"' in client.get(f"/patients/{patient.uuid}/").content.decode()
+    response = client.get("/my/aftercare/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/patients/{patient.uuid}/aftercare/"
+
+
+def test_an_account_without_a_record_has_no_aftercare_page(make_user):
+    from carepath.accounts.models import AccountType
+    from carepath.conftest import verified_client
+
+    person = make_user(account_type=AccountType.SUPPORTER)
+    assert verified_client(person).get("/my/aftercare/").status_code == 404
