@@ -20,6 +20,7 @@ def test_chart_banner_shows_name_date_of_birth_and_mrn_on_every_tab(browse, live
     tabs = page.get_by_role("navigation", name="Patient record sections")
     labels = [link.inner_text() for link in tabs.get_by_role("link").all()]
     assert labels == ["Summary", "Care team", "Episodes of care", "Consents", "Assessment",
+                      "Withdrawal", "Treatment plan", "Sessions", "Notes", "Discharge",
                       "Measures", "Referrals"]
 
     for label in labels:
