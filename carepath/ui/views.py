@@ -18,8 +18,11 @@ from carepath.measures import due
 from carepath.pagination import paginate
 from carepath.patients.models import LevelOfCare, Patient
 from carepath.patients.queries import DEFAULT_PAGE_SIZE, caseload, clamp_page_size
+from carepath.treatment.queries_outreach import open_outreach
+from carepath.treatment.queries_plans import reviews_overdue
 
 SEARCH_KEY = "caseload_search"
+TASK_LIMIT = 20  # outreach tasks and overdue plan reviews shown on the caseload
 
 
 def home(request):
@@ -50,11 +53,17 @@ def home(request):
     patients = list(page.object_list)
     _attach_alerts_and_due(patients)
     alerts = open_alerts_for(user, limit=20)
-    audit.record_list(audit.Context.from_request(request), "caseload",
-                      [p.uuid for p in patients] + [a.patient.uuid for a in alerts],
+    # Work waiting beside the list: who to contact (most urgent first) and plans past
+    # their review date. Bounded, like the alert panel.
+    outreach = list(open_outreach(user)[:TASK_LIMIT])
+    reviews = list(reviews_overdue(user)[:TASK_LIMIT])
+    shown = ([p.uuid for p in patients] + [a.patient.uuid for a in alerts]
+             + [t.patient.uuid for t in outreach] + [r.patient.uuid for r in reviews])
+    audit.record_list(audit.Context.from_request(request), "caseload", shown,
                       page=page.number, searched=bool(q))
     return render(request, "ui/caseload.html", {
         "page": page, "patients": patients, "q": q, "alerts": alerts,
+        "outreach": outreach, "reviews": reviews, "task_limit": TASK_LIMIT,
         "query_prefix": f"page_size={size}&" if size != DEFAULT_PAGE_SIZE else ""})
 
 

@@ -15,7 +15,8 @@ from carepath.patients import actions
 from carepath.patients.models import LevelOfCare
 
 CHART_LINK = re.compile(rb'href="/patients/[0-9a-f-]{36}/"')
-CASELOAD_QUERIES = 16  # 12 + open-alert counts, alert panel, schedules, last responses
+CASELOAD_QUERIES = 18  # 12 + open-alert counts, alert panel, schedules, last responses,
+# outreach tasks, overdue plan reviews
 API_LIST_QUERIES = 7
 CHART_QUERIES = 17
 
