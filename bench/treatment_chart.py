@@ -36,7 +36,7 @@ TARGET_P95_MS = 200.0
 MARKER = "Bench Chartpatient"  # the benchmark patient's name, to find it again
 PAGES = [("summary", "/patients/{p}/"), ("withdrawal", "/patients/{p}/withdrawal/"),
          ("sessions", "/patients/{p}/sessions/"), ("notes", "/patients/{p}/notes/"),
-         ("plan", "/patients/{p}/plan/"), ("discharge", "/patients/{p}/discharge/")]
+         ("plan", "/patients/{p}/plans/"), ("discharge", "/patients/{p}/discharge/")]
 
 
 def parse_args(argv=None):

@@ -164,3 +164,52 @@ def visible_patients(user, patients: QuerySet) -> QuerySet:
         ).values("patient_id")
         return org_patients.filter(pk__in=ids)
     return org_patients.filter(care_team__user=user)
+
+
+def may_manage_session(user, session) -> bool:
+    """Rescheduling, cancelling and recording attendance of a treatment session: its lead
+    clinician, whoever scheduled it, or the lead's supervisor; for an individual or family
+    session also anyone who may change its patient's record. (Field names only.)"""
+    if (not user.is_authenticated or not user.is_active
+            or user.account_type != AccountType.STAFF
+            or user.role in (Role.ADMINISTRATOR, Role.ANALYST, "")
+            or user.organisation_id != session.organisation_id):
+        return False
+    if user.pk in (session.clinician_id, session.created_by_id):
+        return True
+    if user.role == Role.SUPERVISOR and session.clinician.supervisor_id == user.pk:
+        return True
+    if session.format == "group":
+        return False
+    attendees = [a.patient for a in session.attendances.select_related("patient")]
+    return bool(attendees) and all(patient_change_access(user, p) for p in attendees)
+
+
+def may_cosign_notes(user) -> bool:
+    """Co-signing a clinical note (CAREPATH_COSIGN_ROLES authors) is a supervisor's."""
+    return (
+        user.is_authenticated
+        and user.account_type == AccountType.STAFF
+        and user.role == Role.SUPERVISOR
+    )
+
+
+DISCHARGE_ROLES = (Role.CLINICIAN, Role.NURSE, Role.PRESCRIBER, Role.SUPERVISOR)
+
+
+def may_discharge(user, patient) -> Decision:
+    """Drafting and signing a discharge, and readmitting: clinical staff (not intake
+    advisors) who may change the patient's record."""
+    decision = patient_change_access(user, patient)
+    if decision and user.role not in DISCHARGE_ROLES:
+        return Decision(False, "role_may_not_discharge")
+    return decision
+
+
+def may_record_withdrawal_medication(user, patient) -> Decision:
+    """A withdrawal medication note (what was given) is a nurse's, prescriber's or
+    supervisor's with change access to the record; other clinicians read it."""
+    decision = patient_change_access(user, patient)
+    if decision and user.role not in (Role.NURSE, Role.PRESCRIBER, Role.SUPERVISOR):
+        return Decision(False, "role_does_not_give_medication")
+    return decision
