@@ -20,6 +20,10 @@ def _navigation(user) -> list[tuple[str, str]]:
         items += [("My caseload", reverse("ui:home")),
                   ("Open alerts", reverse("alerts:list")),
                   ("Register a patient", reverse("patients:create"))]
+    if user.role in (Role.CLINICIAN, Role.NURSE, Role.PRESCRIBER, Role.SUPERVISOR):
+        items.append(("My calendar", reverse("treatment:calendar")))
+    if user.role in (Role.NURSE, Role.PRESCRIBER, Role.SUPERVISOR):
+        items.append(("Withdrawal", reverse("withdrawal:board")))
     if user.role in (Role.INTAKE_ADVISOR, Role.CLINICIAN, Role.SUPERVISOR):
         items.append(("Enquiries", reverse("intake:enquiry_list")))
     if user.role not in (Role.ANALYST,):
