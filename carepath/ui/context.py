@@ -31,6 +31,7 @@ def _navigation(user) -> list[tuple[str, str]]:
     if user.role not in (Role.ADMINISTRATOR, Role.ANALYST):
         items.append(("Referrals", reverse("directory:referral_list")))
     if user.role == Role.SUPERVISOR:
+        items.append(("Notes to co-sign", reverse("treatment:cosign_queue")))
         items.append(("Break-glass review", reverse("access:break_glass_review")))
         items.append(("Programme schedules", reverse("measures:programme_schedules")))
     if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
