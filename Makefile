@@ -51,6 +51,7 @@ bench: setup
 	$(BIN)/python bench/caseload.py $(BENCH_ARGS)
 	$(BIN)/python bench/responses.py $(RESPONSES_ARGS)
 	$(BIN)/python bench/directory.py $(DIRECTORY_ARGS)
+	$(BIN)/python bench/treatment_chart.py $(CHART_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var
