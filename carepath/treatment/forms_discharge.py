@@ -61,6 +61,16 @@ class DischargeForm(UswdsFormMixin, forms.Form):
         required=False)
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            parse_datetime(cleaned.get("version") or "")
+        except ValueError:  # well formed but not a date: a mangled hidden field
+            cleaned["version"] = ""
+            self.add_error(None, "This form is out of date: copy your text, reload the "
+                                 "page and add it again.")
+        return cleaned
+
     def version_value(self):
         value = self.cleaned_data.get("version") or ""
         return parse_datetime(value) if value else None

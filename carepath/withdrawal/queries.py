@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
 from carepath.access.policy import visible_patients
@@ -41,7 +41,8 @@ def window_hours(value) -> int:
 def plan_for(patient) -> ObservationPlan | None:
     """The patient's latest observation plan (the open episode's, when there is one)."""
     return (ObservationPlan.objects.filter(patient=patient).select_related("episode")
-            .order_by("episode__closed_at", "-started_at").first())
+            .order_by(F("episode__closed_at").desc(nulls_first=True), "-started_at", "-pk")
+            .first())
 
 
 def last_taken_at(patient, since=None) -> datetime | None:
