@@ -15,7 +15,7 @@ from carepath.audit import log as audit
 from carepath.audit.models import Action
 from carepath.patients.models import Patient
 
-from .policy import Decision, may_break_glass, patient_access
+from .policy import Decision, may_break_glass, patient_access, patient_change_access
 
 GUARD_ATTRIBUTE = "carepath_patient_guard"
 
@@ -25,6 +25,21 @@ class AccessRefused(Exception):
         super().__init__(decision.basis)
         self.patient = patient
         self.decision = decision
+
+
+CHANGE_REFUSED = "You do not have access to change this record."
+
+
+def require_change(ctx: audit.Context, patient, object_type: str, *,
+                   decision: Decision | None = None, message: str = CHANGE_REFUSED) -> Decision:
+    """The actions' gate: the change decision (or one the caller already made, e.g. a
+    role-specific one), a refusal audited and raised as PermissionDenied."""
+    if decision is None:
+        decision = patient_change_access(ctx.user, patient)
+    if not decision:
+        audit.denied(ctx, patient=patient, object_type=object_type, reason=decision.basis)
+        raise PermissionDenied(message)
+    return decision
 
 
 def _load(patient_id) -> Patient:

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from carepath.access import guards
 from carepath.access.policy import may_refer, may_work_intake, patient_change_access
 from carepath.accounts.idempotency import run_once
 from carepath.audit import log as audit
@@ -84,10 +85,7 @@ def next_statuses(referral: Referral) -> tuple[str, ...]:
 # --- permission -----------------------------------------------------------------------
 
 def _require_patient_change(ctx, patient, object_type: str) -> None:
-    decision = patient_change_access(ctx.user, patient)
-    if not decision:
-        audit.denied(ctx, patient=patient, object_type=object_type, reason=decision.basis)
-        raise PermissionDenied("You do not have access to change this patient's record.")
+    guards.require_change(ctx, patient, object_type)
 
 
 def require_referral_rights(ctx, organisation, patient) -> None:

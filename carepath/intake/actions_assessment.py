@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from carepath.access.policy import patient_change_access
+from carepath.access import guards
 from carepath.accounts.models import AccountType, Role
 from carepath.alerts.actions import raise_alert
 from carepath.audit import log as audit
@@ -25,11 +25,7 @@ ASSESSOR_ROLES = (Role.CLINICIAN, Role.NURSE, Role.PRESCRIBER, Role.SUPERVISOR)
 
 
 def _require_change(ctx: audit.Context, patient, object_type: str = OBJECT_TYPE):
-    decision = patient_change_access(ctx.user, patient)
-    if not decision:
-        audit.denied(ctx, patient=patient, object_type=object_type, reason=decision.basis)
-        raise PermissionDenied("You do not have access to change this record.")
-    return decision
+    return guards.require_change(ctx, patient, object_type)
 
 
 def _check_assessor(assessor, patient) -> None:

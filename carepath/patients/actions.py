@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from carepath.access import guards
 from carepath.access.policy import (
     may_create_patients,
     may_manage_care_team,
-    patient_change_access,
 )
 from carepath.accounts.models import AccountType, Organisation, Role
 from carepath.audit import log as audit
@@ -56,11 +56,7 @@ class PossibleDuplicate(Exception):
 
 
 def _require_access(ctx, patient, object_type="patients.patient"):
-    decision = patient_change_access(ctx.user, patient)
-    if not decision:
-        audit.denied(ctx, patient=patient, object_type=object_type, reason=decision.basis)
-        raise PermissionDenied("You do not have access to change this record.")
-    return decision
+    return guards.require_change(ctx, patient, object_type)
 
 
 def _validate_patient(patient: Patient) -> None:

@@ -13,10 +13,11 @@ import hashlib
 import json
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from carepath.access import guards
 from carepath.access.policy import may_discharge
 from carepath.audit import log as audit
 from carepath.audit.models import Action
@@ -48,11 +49,9 @@ SIGNED_READ_ONLY = ("This discharge was signed on {when} and is read-only. A sig
 
 
 def _require(ctx: audit.Context, patient, object_type: str = OBJECT_TYPE):
-    decision = may_discharge(ctx.user, patient)
-    if not decision:
-        audit.denied(ctx, patient=patient, object_type=object_type, reason=decision.basis)
-        raise PermissionDenied("You may not discharge or readmit this patient.")
-    return decision
+    return guards.require_change(ctx, patient, object_type,
+                                 decision=may_discharge(ctx.user, patient),
+                                 message="You may not discharge or readmit this patient.")
 
 
 def _local(value) -> str:

@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from carepath.access.policy import may_cosign_notes, patient_change_access
+from carepath.access import guards
+from carepath.access.policy import may_cosign_notes
 from carepath.audit import log as audit
 from carepath.audit.models import Action
 
@@ -46,11 +47,7 @@ WRITABLE_TEMPLATES = tuple(t for t in NoteTemplate.values if t != NoteTemplate.G
 
 
 def require_change(ctx: audit.Context, patient, object_type: str = OBJECT_TYPE):
-    decision = patient_change_access(ctx.user, patient)
-    if not decision:
-        audit.denied(ctx, patient=patient, object_type=object_type, reason=decision.basis)
-        raise PermissionDenied("You do not have access to change this record.")
-    return decision
+    return guards.require_change(ctx, patient, object_type)
 
 
 # --- Digests ---------------------------------------------------------------------------

@@ -13,12 +13,12 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from carepath.access.policy import patient_change_access
+from carepath.access import guards
 from carepath.accounts.models import AccountType, Role
 from carepath.audit import log as audit
 from carepath.audit.models import Action
@@ -67,10 +67,7 @@ def default_measures(kind: str) -> list[str]:
 # --- Guards --------------------------------------------------------------------------------
 
 def _require_change(ctx: audit.Context, patient) -> None:
-    decision = patient_change_access(ctx.user, patient)
-    if not decision:
-        audit.denied(ctx, patient=patient, object_type=OBJECT_TYPE, reason=decision.basis)
-        raise PermissionDenied("You do not have access to change this record.")
+    guards.require_change(ctx, patient, OBJECT_TYPE)
 
 
 def _lock(plan: TreatmentPlan) -> TreatmentPlan:

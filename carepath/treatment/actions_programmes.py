@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from carepath.access.policy import patient_change_access
+from carepath.access import guards
 from carepath.accounts.models import AccountType, Role
 from carepath.audit import log as audit
 from carepath.audit.models import Action
@@ -155,11 +155,7 @@ class EnrolmentResult:
 
 
 def _require_change(ctx, patient, object_type=OBJECT_TYPE):
-    decision = patient_change_access(ctx.user, patient)
-    if not decision:
-        audit.denied(ctx, patient=patient, object_type=object_type, reason=decision.basis)
-        raise PermissionDenied("You do not have access to change this record.")
-    return decision
+    return guards.require_change(ctx, patient, object_type)
 
 
 def check_lead(user, organisation_id, field_name="clinician") -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from carepath.access.policy import may_record_withdrawal_medication, patient_change_access
+from carepath.access import guards
+from carepath.access.policy import may_record_withdrawal_medication
 from carepath.alerts.actions import raise_alert
 from carepath.audit import log as audit
 from carepath.audit.models import Action
@@ -35,11 +36,7 @@ EARLY_FOR_HOURS_MAX = 336  # 14 days
 
 
 def _require(ctx, patient, object_type, decision=None):
-    decision = decision if decision is not None else patient_change_access(ctx.user, patient)
-    if not decision:
-        audit.denied(ctx, patient=patient, object_type=object_type, reason=decision.basis)
-        raise PermissionDenied("You do not have access to change this record.")
-    return decision
+    return guards.require_change(ctx, patient, object_type, decision=decision)
 
 
 def _open_episode(patient, field: str) -> EpisodeOfCare:
