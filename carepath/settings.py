@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "carepath.intake",
     "carepath.withdrawal",
     "carepath.treatment",
+    "carepath.recovery",
     "carepath.ui",
 ]
 
@@ -266,6 +267,16 @@ CAREPATH_OBSERVATION_LATER_EVERY_HOURS = env.int("CAREPATH_OBSERVATION_LATER_EVE
 CAREPATH_COSIGN_ROLES = env.list("CAREPATH_COSIGN_ROLES", default=["clinician"])
 # Days between treatment-plan reviews for a new plan.
 CAREPATH_PLAN_REVIEW_DAYS = env.int("CAREPATH_PLAN_REVIEW_DAYS", default=30)
+# Recovery companion. Hours a portal invitation link stays usable.
+CAREPATH_PORTAL_INVITE_HOURS = env.int("CAREPATH_PORTAL_INVITE_HOURS", default=72)
+# Risk signals: days without a check-in before someone is contacted, and how far the mean
+# craving of the last three days must rise above the three days before.
+CAREPATH_MISSED_CHECKIN_DAYS = env.int("CAREPATH_MISSED_CHECKIN_DAYS", default=3)
+CAREPATH_CRAVING_RISE_POINTS = env.float("CAREPATH_CRAVING_RISE_POINTS", default=3.0)
+# Alumni follow-ups: days after a signed discharge, and days to answer before "missed".
+CAREPATH_FOLLOW_UP_DAYS = [int(d) for d in env.list("CAREPATH_FOLLOW_UP_DAYS",
+                                                      default=["30", "90", "180", "365"])]
+CAREPATH_FOLLOW_UP_ANSWER_DAYS = env.int("CAREPATH_FOLLOW_UP_ANSWER_DAYS", default=21)
 # Rate-limit counters live in the cache: per process by default; with several web processes
 # point CACHE_URL at a shared cache (e.g. pymemcache:// or rediscache://, with its client
 # library installed) so the limit holds across them.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("carepath.directory.urls")),
     path("", include("carepath.withdrawal.urls")),
     path("", include("carepath.treatment.urls")),
+    path("", include("carepath.recovery.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+
+# The chart tab this app adds: the person's check-in trends beside their plan.
+CHART_TABS = [("recovery", "Recovery", "recovery:chart")]
+
+
+class RecoveryConfig(AppConfig):
+    name = "carepath.recovery"
+    label = "recovery"
+    verbose_name = "Recovery companion: portal, check-ins, plans, risk signals, follow-ups"
+
+    def ready(self):
+        from carepath.patients import demo
+        from carepath.patients.views import TABS
+
+        keys = [tab[0] for tab in TABS]
+        for tab in CHART_TABS:
+            if tab[0] not in keys:
+                at = keys.index("measures") if "measures" in keys else len(TABS)
+                TABS.insert(at, tab)
+                keys.insert(at, tab[0])
+
+        from . import receivers
+        from .demo_aftercare import add_demo_aftercare
+        from .demo_checkins import add_demo_checkins
+        from .demo_plans import add_demo_plans
+
+        receivers.connect()
+        # Plans first: check-ins name the plan's triggers.
+        for extend in (add_demo_plans, add_demo_checkins, add_demo_aftercare):
+            if extend not in demo.EXTENSIONS:
+                demo.EXTENSIONS.append(extend)

@@ -1,0 +1,3 @@
+"""Recovery URLs: aftercare."""
+
+urlpatterns: list = []

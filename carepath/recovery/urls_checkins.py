@@ -1,0 +1,3 @@
+"""Recovery URLs: checkins."""
+
+urlpatterns: list = []

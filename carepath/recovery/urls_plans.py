@@ -1,0 +1,3 @@
+"""Recovery URLs: plans."""
+
+urlpatterns: list = []

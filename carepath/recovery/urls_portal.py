@@ -1,0 +1,3 @@
+"""Recovery URLs: portal."""
+
+urlpatterns: list = []

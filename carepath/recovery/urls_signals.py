@@ -1,0 +1,3 @@
+"""Recovery URLs: signals."""
+
+urlpatterns: list = []
