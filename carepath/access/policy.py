@@ -213,3 +213,12 @@ def may_record_withdrawal_medication(user, patient) -> Decision:
     if decision and user.role not in (Role.NURSE, Role.PRESCRIBER, Role.SUPERVISOR):
         return Decision(False, "role_does_not_give_medication")
     return decision
+
+
+def own_record_access(user, patient) -> Decision:
+    """The person's own journeys in the recovery companion (check-ins, their plan, risk
+    windows, meetings, the crisis button): only the patient account linked to the record."""
+    decision = patient_access(user, patient)
+    if decision and decision.basis != "own_record":
+        return Decision(False, "only_the_patient")
+    return decision
