@@ -31,7 +31,7 @@ EDITABLE_FIELDS = [
     "name", "provider", "description", "address_line1", "town", "postcode", "country",
     "latitude", "longitude", "phone", "email", "website",
     "offers_withdrawal", "offers_residential", "offers_intensive_outpatient",
-    "offers_outpatient", "offers_aftercare",
+    "offers_outpatient", "offers_aftercare", "offers_sober_living",
     "urology_liaison", "young_adult_programme", "dual_diagnosis",
     "min_age", "max_age",
     "accepts_nhs", "accepts_insurance", "accepts_self_pay", "free_of_charge",

@@ -2,6 +2,7 @@
 
     GET /api/v1/services?near=M1&radius=25&level=intensive_outpatient
     GET /api/v1/services?lat=53.48&lon=-2.24&radius=10&payment=nhs&payment=free
+    GET /api/v1/services?near=M1&sober_living=true
     GET /api/v1/services/{id}
 
 Same filters and order as the public page (``search.search``). A place that is not
@@ -60,6 +61,7 @@ class SearchQuery(Schema):
                         description="miles, with near or lat/lon")
     level: list[Level] = Field(default_factory=list, description="any of these levels")
     competence: list[Competence] = Field(default_factory=list, description="all of these")
+    sober_living: bool = Field(False, description="only sober living / recovery housing")
     age: int | None = Field(None, ge=0, le=120)
     payment: list[Payment] = Field(default_factory=list, description="any of these")
     language: str = Field("", max_length=40)
@@ -91,6 +93,7 @@ class ServiceOut(Schema):
     website: str
     levels_of_care: list[str]
     competences: list[str]
+    sober_living: bool
     min_age: int
     max_age: int | None
     payment: list[str]
@@ -123,7 +126,8 @@ def service_out(hit: search.Hit) -> dict:
         "country": s.country, "latitude": s.latitude, "longitude": s.longitude,
         "phone": s.phone, "email": s.email, "website": s.website,
         "levels_of_care": search.level_codes(s), "competences": search.competence_codes(s),
-        "min_age": s.min_age, "max_age": s.max_age, "payment": search.payment_codes(s),
+        "sober_living": s.offers_sober_living, "min_age": s.min_age, "max_age": s.max_age,
+        "payment": search.payment_codes(s),
         "languages": hit.languages, "places_available": s.places_available,
         "has_capacity": hit.capacity, "waiting_days": s.waiting_days,
         "capacity_confirmed_at": s.capacity_confirmed_at, "confirmed": hit.confirmed_text,
@@ -153,7 +157,8 @@ def list_services(request, query: Query[SearchQuery]):
     results = search.search(search.SearchParams(
         origin=origin, radius_miles=query.radius, levels=query.level,
         competences=query.competence, age=query.age, payments=query.payment,
-        language=query.language, page=query.page, page_size=query.page_size))
+        language=query.language, sober_living=query.sober_living, page=query.page,
+        page_size=query.page_size))
     return {
         "page": results.page.number, "page_size": results.page.size,
         "has_next": results.page.has_next, "total": results.total,

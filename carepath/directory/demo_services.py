@@ -22,7 +22,8 @@ from .models import Service
 # Keys in each listing: levels (W withdrawal, R residential, I intensive outpatient,
 # O outpatient, A aftercare), comp (U urology, Y young adult, D dual diagnosis),
 # pay (N NHS, I insurance, S self-pay, F free), ages (min, max), confirmed (days ago,
-# None for never, "rng" to draw), places (int, None, or "rng").
+# None for never, "rng" to draw), places (int, None, or "rng"), housing (True for sober
+# living / recovery housing).
 LEVELS = {"W": "offers_withdrawal", "R": "offers_residential",
           "I": "offers_intensive_outpatient", "O": "offers_outpatient", "A": "offers_aftercare"}
 COMPETENCES = {"U": "urology_liaison", "Y": "young_adult_programme", "D": "dual_diagnosis"}
@@ -207,6 +208,15 @@ SHARED = [
          levels="WR", comp="D", address="75 Centre St", town="Boston", postcode="02130",
          country="US", lat=42.3130, lon=-71.1120, places="rng", wait=16, confirmed="rng",
          pay="IS", languages="English, Spanish", phone="(617) 555-0110"),
+    # Sober living / recovery housing (added last, so the draws above are unchanged).
+    dict(name="Longsight Recovery Housing", provider="Pennine Peer Network (demo)",
+         levels="A", comp="", housing=True, address="31 Stockport Road", town="Manchester",
+         postcode="M12 4AE", lat=53.4632, lon=-2.2105, places=2, wait=14, confirmed=9,
+         pay="NS", phone="0161 496 0210"),
+    dict(name="Hackney Sober Living House", provider="East End Recovery (demo)", levels="A",
+         comp="", housing=True, address="18 Mare Street", town="London", postcode="E8 4RP",
+         lat=51.5450, lon=-0.0555, places=1, wait=21, confirmed=5, pay="NS",
+         phone="020 7946 0411"),
 ]
 
 
@@ -240,6 +250,7 @@ def _service(entry: dict, rng: random.Random, now, *, operated_by=None) -> Servi
         setattr(service, field, code in entry.get("comp", ""))
     for code, field in PAYMENTS.items():
         setattr(service, field, code in pay)
+    service.offers_sober_living = entry.get("housing", False)
     if country == "US":
         service.accepts_nhs = False
     return service

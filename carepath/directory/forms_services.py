@@ -19,8 +19,9 @@ from .search import (
 )
 
 # Query-string names shared by the pages and the API.
-SEARCH_FIELDS = ("near", "lat", "lon", "radius", "level", "competence", "age", "payment",
-                 "language")
+SEARCH_FIELDS = ("near", "lat", "lon", "radius", "level", "competence", "sober_living", "age",
+                 "payment", "language")
+SOBER_LIVING_LABEL = "Sober living / recovery housing"
 
 
 def not_found_message(text: str) -> str:
@@ -48,6 +49,9 @@ class ServiceSearchForm(UswdsFormMixin, forms.Form):
     competence = forms.MultipleChoiceField(required=False, choices=COMPETENCE_CHOICES,
                                            widget=forms.CheckboxSelectMultiple,
                                            label="Ketamine-specific support (all of)")
+    sober_living = forms.BooleanField(
+        required=False, label=SOBER_LIVING_LABEL,
+        help_text="Only places to live that support recovery (not a level of care).")
     age = forms.IntegerField(required=False, min_value=0, max_value=120, label="Age",
                              help_text="Only services that accept someone of this age.")
     payment = forms.MultipleChoiceField(required=False, choices=PAYMENT_CHOICES,
@@ -84,7 +88,8 @@ class ServiceSearchForm(UswdsFormMixin, forms.Form):
             origin=self.place, radius_miles=data.get("radius") or DEFAULT_RADIUS_MILES,
             levels=data.get("level") or (), competences=data.get("competence") or (),
             age=data.get("age"), payments=data.get("payment") or (),
-            language=data.get("language") or "", page=page, page_size=page_size)
+            language=data.get("language") or "", sober_living=bool(data.get("sober_living")),
+            page=page, page_size=page_size)
 
 
 class ServiceManageFilterForm(ServiceSearchForm):

@@ -71,6 +71,7 @@ class SearchParams:
     age: int | None = None
     payments: Sequence[str] = ()
     language: str = ""
+    sober_living: bool = False  # only services offering sober living / recovery housing
     name: str = ""              # staff list: part of the name, provider or town
     stale_only: bool = False    # staff list: capacity not confirmed recently
     include_inactive: bool = False
@@ -249,6 +250,8 @@ def filter_services(queryset: QuerySet, params: SearchParams, now: datetime | No
     for code in params.competences:
         if code in COMPETENCE_FIELDS:
             queryset = queryset.filter(**{COMPETENCE_FIELDS[code]: True})
+    if params.sober_living:
+        queryset = queryset.filter(offers_sober_living=True)
     if params.age is not None:
         queryset = queryset.filter(Q(min_age__lte=params.age),
                                    Q(max_age__isnull=True) | Q(max_age__gte=params.age))

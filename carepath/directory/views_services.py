@@ -211,6 +211,7 @@ SECTIONS = [
     ("Levels of care offered", ["offers_withdrawal", "offers_residential",
                                 "offers_intensive_outpatient", "offers_outpatient",
                                 "offers_aftercare"]),
+    ("Recovery housing", ["offers_sober_living"]),
     ("Ketamine-specific support", ["urology_liaison", "young_adult_programme",
                                    "dual_diagnosis"]),
     ("Who it is for", ["min_age", "max_age", "languages"]),

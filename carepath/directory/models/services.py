@@ -46,6 +46,8 @@ class Service(models.Model):
     offers_intensive_outpatient = models.BooleanField("intensive outpatient", default=False)
     offers_outpatient = models.BooleanField("outpatient", default=False)
     offers_aftercare = models.BooleanField("recovery support / aftercare", default=False)
+    # Recovery housing is where someone lives, not a level of care: not in LEVEL_FIELDS.
+    offers_sober_living = models.BooleanField("sober living / recovery housing", default=False)
 
     urology_liaison = models.BooleanField(default=False)
     young_adult_programme = models.BooleanField(default=False)
