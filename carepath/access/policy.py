@@ -222,3 +222,12 @@ def own_record_access(user, patient) -> Decision:
     if decision and decision.basis != "own_record":
         return Decision(False, "only_the_patient")
     return decision
+
+
+def may_invite_to_portal(user, patient) -> Decision:
+    """Inviting a person to the patient portal is for their care team (or a member's
+    supervisor): not for a break-glass visitor, whose access is for an emergency read."""
+    decision = patient_change_access(user, patient)
+    if decision and decision.basis not in ("care_team", "supervision"):
+        return Decision(False, "only_the_care_team_invites")
+    return decision

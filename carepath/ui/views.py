@@ -34,9 +34,9 @@ def home(request):
         return render(request, "ui/public_home.html", {
             "crisis_lines": selfcheck.crisis_lines(selfcheck.front_door())})
     if user.account_type == AccountType.PATIENT:
-        record = Patient.objects.filter(user=user).values_list("uuid", flat=True).first()
-        if record:
-            return redirect("patients:chart", patient_id=record)
+        # A person with a linked record lands on their portal home (the recovery companion).
+        if Patient.objects.filter(user=user).exists():
+            return redirect("recovery:home")
         return render(request, "ui/no_record.html")
     if user.account_type != AccountType.STAFF:
         return render(request, "ui/no_record.html")
