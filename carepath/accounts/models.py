@@ -7,6 +7,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 
 class Organisation(models.Model):
@@ -90,9 +91,14 @@ class User(AbstractUser):
     def is_staff_member(self) -> bool:
         return self.account_type == AccountType.STAFF
 
-    @property
+    @cached_property
     def requires_mfa(self) -> bool:
-        return self.account_type == AccountType.STAFF
+        """Staff always; patients and supporters once they have chosen to set it up."""
+        if self.account_type == AccountType.STAFF:
+            return True
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return TOTPDevice.objects.filter(user=self, confirmed=True).exists()
 
     @property
     def display_name(self) -> str:

@@ -83,7 +83,7 @@ def recovery_codes(request):
 def sign_out(request):
     logout(request)
     messages.info(request, "You have signed out.")
-    return redirect("accounts:login")
+    return _clear_site_data(redirect("accounts:login"))
 
 
 @login_required
@@ -97,7 +97,14 @@ def sign_out_everywhere(request):
                  details={"event": "signed_out_everywhere"})
     logout(request)
     messages.info(request, "You have been signed out on every device.")
-    return redirect("accounts:login")
+    return _clear_site_data(redirect("accounts:login"))
+
+
+def _clear_site_data(response):
+    # The portal's service worker keeps the plan and crisis page for offline reading;
+    # signing out removes them (and the worker) even with JavaScript off.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @login_required

@@ -24,9 +24,10 @@ class RecoveryConfig(AppConfig):
         from .demo_aftercare import add_demo_aftercare
         from .demo_checkins import add_demo_checkins
         from .demo_plans import add_demo_plans
+        from .demo_portal import add_demo_portal
 
         receivers.connect()
         # Plans first: check-ins name the plan's triggers.
-        for extend in (add_demo_plans, add_demo_checkins, add_demo_aftercare):
+        for extend in (add_demo_portal, add_demo_plans, add_demo_checkins, add_demo_aftercare):
             if extend not in demo.EXTENSIONS:
                 demo.EXTENSIONS.append(extend)

@@ -10,6 +10,7 @@ import os
 import pytest
 from e2e_support import (
     DEMO_SEED,
+    PHONE,
     VIEWPORT,
     PageProblems,
     assert_styled,
@@ -154,9 +155,12 @@ class Browse:
         self.problems = {}
         self.scanned_once = scanned_once
 
-    def new_page(self):
-        context = self.browser.new_context(base_url=self.base_url, viewport=VIEWPORT,
-                                           accept_downloads=True)
+    def new_page(self, *, phone: bool = False):
+        """``phone``: a phone-sized touch screen (the patient portal is phone-first)."""
+        size = dict(viewport=PHONE, is_mobile=True, has_touch=True) if phone else dict(
+            viewport=VIEWPORT)
+        context = self.browser.new_context(base_url=self.base_url, accept_downloads=True,
+                                           **size)
         context.set_default_timeout(10_000)
         # Chromium asks for /favicon.ico (there is none) after each page; the stray
         # request adds nothing to a test and would race the next step on the live server.

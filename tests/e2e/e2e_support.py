@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
 ]
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORT = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}  # a common phone, in CSS pixels
 DEMO_SEED = 2026
 # Impacts that fail a page. "minor" and "moderate" are reported by axe but do not fail.
 BLOCKING_IMPACTS = {"serious", "critical"}

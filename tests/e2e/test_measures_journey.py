@@ -36,13 +36,14 @@ NOTE = "Phoned the patient the same day; C-SSRS done, safety plan reviewed with 
 
 
 def _patient_signs_in(browse, page, username: str, chart_uuid) -> None:
-    """Patients sign in with a password only (no second factor) and land on their record."""
+    """Patients sign in with a password only (no second factor) and land on their portal home; the test then opens the chart."""
     page.goto("/accounts/login/")
     browse.check(page, "login", once=True)
     page.fill("#id_username", username)
     page.fill("#id_password", demo.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**/patients/{chart_uuid}/")
+    page.wait_for_url("**/my/")  # a patient lands on their portal home
+    page.goto(f"/patients/{chart_uuid}/")
 
 
 def _answer(page, link_id: str, value: int) -> None:

@@ -42,9 +42,6 @@ def test_my_account_offers_two_step_sign_in_and_the_existing_enrolment_works_for
     assert "Two-step sign-in is on" in page
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs a shared change (docs/portal.md, 'MFA'): User.requires_mfa is true only for "
-    "staff, so a patient who enrolled is never asked for the code at sign-in"))
 def test_a_patient_who_enrolled_is_asked_for_the_code_at_sign_in(me):
     client = signed_in(me.user)
     client.get(reverse("accounts:mfa_enrol"))

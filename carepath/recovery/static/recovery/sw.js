@@ -18,6 +18,7 @@ const STATIC_PREFIX = "/static/";
 // What base.html loads, so a saved page looks and works the same offline.
 const STATIC_FILES = ["/static/uswds/css/uswds.min.css", "/static/carepath/carepath.css",
                       "/static/recovery/portal.css", "/static/recovery/portal.js",
+                      "/static/recovery/plan.css", "/static/recovery/plan.js",
                       "/static/uswds/js/uswds-init.min.js", "/static/uswds/js/uswds.min.js",
                       "/static/htmx/htmx.min.js", "/static/carepath/idle.js"];
 // Tells the crisis page this is the worker saving a copy, not the person pressing.
