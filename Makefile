@@ -52,6 +52,7 @@ bench: setup
 	$(BIN)/python bench/responses.py $(RESPONSES_ARGS)
 	$(BIN)/python bench/directory.py $(DIRECTORY_ARGS)
 	$(BIN)/python bench/treatment_chart.py $(CHART_ARGS)
+	$(BIN)/python bench/checkins.py $(CHECKINS_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

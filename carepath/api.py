@@ -100,3 +100,6 @@ api.add_router("/services", services_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/enquiries", enquiries_router)
 api.add_router("/assessments", assessments_router)
+from carepath.recovery.api import router as recovery_router  # noqa: E402
+
+api.add_router("/", recovery_router)
