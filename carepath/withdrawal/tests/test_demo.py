@@ -27,7 +27,7 @@ def test_the_demo_nurse_has_a_patient_in_withdrawal_with_a_red_flag():
         ["hallucinations-paranoia", "heart-rate-high"]]
     assert Alert.objects.open().filter(patient=patient, flag="withdrawal-red-flag").count() == 1
     assert MedicationNote.objects.filter(patient=patient).count() == 2
-    assert patient.user_id is None
+    assert not (patient.user and patient.user.username == "patient")  # not the demo sign-in
     assert patient.care_team.filter(user__username="prescriber").exists()
 
 
