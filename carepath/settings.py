@@ -273,6 +273,8 @@ CAREPATH_PORTAL_INVITE_HOURS = env.int("CAREPATH_PORTAL_INVITE_HOURS", default=7
 # craving of the last three days must rise above the three days before.
 CAREPATH_MISSED_CHECKIN_DAYS = env.int("CAREPATH_MISSED_CHECKIN_DAYS", default=3)
 CAREPATH_CRAVING_RISE_POINTS = env.float("CAREPATH_CRAVING_RISE_POINTS", default=3.0)
+# Design choice: a BAM risk rise or protective fall of this many points raises outreach.
+CAREPATH_BAM_CHANGE_POINTS = env.int("CAREPATH_BAM_CHANGE_POINTS", default=3)
 # Alumni follow-ups: days after a signed discharge, and days to answer before "missed".
 CAREPATH_FOLLOW_UP_DAYS = [int(d) for d in env.list("CAREPATH_FOLLOW_UP_DAYS",
                                                       default=["30", "90", "180", "365"])]

@@ -33,6 +33,26 @@ class Context:
         return cls(user=None, purpose=purpose, via="system")
 
 
+def _event(ctx: Context, action: str, *, patient_uuid=None, object_type: str = "",
+           object_id: str = "", outcome: str = Outcome.ALLOWED, purpose: str | None = None,
+           details: dict | None = None) -> AuditEvent:
+    user = ctx.user
+    return AuditEvent(
+        occurred_at=timezone.now(),
+        actor=user,
+        actor_username=getattr(user, "username", "") or f"<{ctx.via}>",
+        actor_role=getattr(user, "role", "") or getattr(user, "account_type", ""),
+        patient_uuid=patient_uuid,
+        object_type=object_type,
+        object_id=object_id,
+        action=action,
+        outcome=outcome,
+        client_address=ctx.client_address,
+        purpose=(ctx.purpose if purpose is None else purpose)[:500],
+        details={"via": ctx.via, **(details or {})},
+    )
+
+
 def record(
     ctx: Context,
     action: str,
@@ -49,22 +69,22 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "uuid", obj.pk))
-    user = ctx.user
-    event = AuditEvent(
-        occurred_at=timezone.now(),
-        actor=user,
-        actor_username=getattr(user, "username", "") or f"<{ctx.via}>",
-        actor_role=getattr(user, "role", "") or getattr(user, "account_type", ""),
-        patient_uuid=getattr(patient, "uuid", patient),
-        object_type=object_type,
-        object_id=object_id,
-        action=action,
-        outcome=outcome,
-        client_address=ctx.client_address,
-        purpose=(ctx.purpose if purpose is None else purpose)[:500],
-        details={"via": ctx.via, **(details or {})},
-    )
-    return _append([event])[0]
+    return _append([_event(ctx, action, patient_uuid=getattr(patient, "uuid", patient),
+                           object_type=object_type, object_id=object_id, outcome=outcome,
+                           purpose=purpose, details=details)])[0]
+
+
+def record_many(ctx: Context, action: str, entries: Iterable[tuple], *,
+                chunk: int = 2000) -> int:
+    """One event per (patient uuid, object type, object id, details), as ``record`` would
+    write them, taking the chain head's lock once per chunk (batch jobs such as the nightly
+    risk scan). Returns the number of events."""
+    events = [_event(ctx, action, patient_uuid=patient_uuid, object_type=object_type,
+                     object_id=object_id, details=details)
+              for patient_uuid, object_type, object_id, details in entries]
+    for start in range(0, len(events), chunk):
+        _append(events[start:start + chunk])
+    return len(events)
 
 
 def record_list(ctx: Context, object_type: str, patient_uuids: Iterable, **details) -> AuditEvent:

@@ -8,5 +8,6 @@ from .invitations import InvitationChannel, PortalInvitation  # noqa: F401
 from .plans import RelapsePreventionPlan  # noqa: F401
 from .profile import RecoveryProfile, ReminderChannel  # noqa: F401
 from .reminders import ReminderKind, ReminderSend, ReminderStatus  # noqa: F401
+from .scan_runs import RiskScanRun  # noqa: F401
 from .signals import RiskSignal  # noqa: F401
 from .windows import RiskWindow, WindowRepeat  # noqa: F401
