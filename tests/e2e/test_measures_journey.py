@@ -36,7 +36,8 @@ NOTE = "Phoned the patient the same day; C-SSRS done, safety plan reviewed with 
 
 
 def _patient_signs_in(browse, page, username: str, chart_uuid) -> None:
-    """Patients sign in with a password only (no second factor) and land on their portal home; the test then opens the chart."""
+    """Patients sign in with a password only (no second factor) and land on their portal
+    home; the test then opens their chart."""
     page.goto("/accounts/login/")
     browse.check(page, "login", once=True)
     page.fill("#id_username", username)
