@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from carepath.access.policy import own_record_access
@@ -63,11 +62,3 @@ def local_zone(patient) -> ZoneInfo:
 def local_today(patient) -> date:
     """Today in the organisation's time zone (check-ins are about local days)."""
     return timezone.localdate(timezone=local_zone(patient))
-
-
-def url_or(name: str, fallback: str, **kwargs) -> str:
-    """A named URL that another area may not have added yet: the agreed path until then."""
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return fallback

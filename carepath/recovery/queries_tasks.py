@@ -13,8 +13,6 @@ from datetime import date, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from .portal_guard import url_or
-
 STATE_ORDER = {"overdue": 0, "due": 1, "upcoming": 2}
 WINDOW_LOOKAHEAD_HOURS = 48
 
@@ -29,7 +27,7 @@ class PortalTask:
 
 
 def checkin_url() -> str:
-    return url_or("recovery:checkin", "/my/checkin/")
+    return reverse("recovery:checkin")
 
 
 def latest_checkin(patient):

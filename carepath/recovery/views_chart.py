@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from carepath.access.guards import patient_view
@@ -26,11 +26,7 @@ WINDOW_HOURS = 14 * 24
 
 
 def _invite_url(patient) -> str:
-    """Helper A's invitation page, by name when it is registered, else by its path."""
-    try:
-        return reverse("recovery:portal_invite", args=[patient.uuid])
-    except NoReverseMatch:
-        return f"/patients/{patient.uuid}/portal-invite/"
+    return reverse("recovery:portal_invite", args=[patient.uuid])
 
 
 def _portal_status(patient) -> dict:

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET
 from carepath.alerts import crisis
 
 from . import counter, queries_plans, windows
-from .portal_guard import local_today, local_zone, portal_view, url_or
+from .portal_guard import local_today, local_zone, portal_view
 from .queries_tasks import WINDOW_LOOKAHEAD_HOURS, checkin_url, latest_checkin, tasks_for
 
 THEME_COLOUR = "#1a4480"  # USWDS primary-dark: white text on it passes WCAG AA
@@ -27,18 +28,18 @@ SERVICE_WORKER = Path(__file__).parent / "static" / "recovery" / "sw.js"
 def portal_links() -> list[tuple[str, str, str]]:
     """(label, href, hint) for the home page's list of the person's pages."""
     return [
-        ("My plan", url_or("recovery:my_plan", "/my/plan/"),
+        ("My plan", reverse("recovery:my_plan"),
          "Your relapse-prevention plan: readable offline too"),
-        ("My risk windows", url_or("recovery:my_windows", "/my/risk-windows/"),
+        ("My risk windows", reverse("recovery:my_windows"),
          "Times you know are risky, and a reminder before each"),
-        ("My check-ins", url_or("recovery:checkin_history", checkin_url()),
+        ("My check-ins", reverse("recovery:checkin_history"),
          "What you have told us day by day"),
         ("Support meetings and follow-ups",
-         url_or("recovery:my_aftercare_log", "/my/aftercare-log/"),
+         reverse("recovery:my_aftercare_log"),
          "Meetings you go to, and questions after treatment"),
-        ("Reminders", url_or("recovery:my_reminders", "/my/reminders/"),
+        ("Reminders", reverse("recovery:my_reminders"),
          "When and how we remind you, and quiet hours"),
-        ("My account", url_or("recovery:account", "/my/account/"),
+        ("My account", reverse("recovery:account"),
          "Password, two-step sign-in, signing out everywhere"),
     ]
 
@@ -69,7 +70,7 @@ def account(request, patient):
 
     return render(request, "recovery/portal/account.html", {
         "patient": patient, "mfa_on": mfa.confirmed_totp(request.user) is not None,
-        "app_url": url_or("recovery:app", "")})
+        "app_url": reverse("recovery:app")})
 
 
 @portal_view("recovery.offline", audit_read=False)

@@ -1,19 +1,10 @@
 """What every page's shell needs: navigation for the user's role and the idle limits."""
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from carepath.accounts.middleware import idle_limit_seconds
 from carepath.accounts.models import AccountType, Role
-
-
-def _url_or(name: str, fallback: str) -> str:
-    """A portal page another part of the recovery app may not have named yet: its agreed
-    path until then."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return fallback
 
 
 def _navigation(user) -> list[tuple[str, str]]:
@@ -21,9 +12,8 @@ def _navigation(user) -> list[tuple[str, str]]:
         return []
     if user.account_type == AccountType.PATIENT:
         return [("My recovery", reverse("recovery:home")),
-                ("My check-ins", _url_or("recovery:checkin_history",
-                                         _url_or("recovery:checkin", "/my/checkin/"))),
-                ("My plan", _url_or("recovery:my_plan", "/my/plan/")),
+                ("My check-ins", reverse("recovery:checkin_history")),
+                ("My plan", reverse("recovery:my_plan")),
                 ("My aftercare plan", reverse("treatment:my_aftercare")),
                 ("My record", reverse("recovery:my_record"))]
     if user.account_type != AccountType.STAFF:
