@@ -53,6 +53,7 @@ bench: setup
 	$(BIN)/python bench/directory.py $(DIRECTORY_ARGS)
 	$(BIN)/python bench/treatment_chart.py $(CHART_ARGS)
 	$(BIN)/python bench/checkins.py $(CHECKINS_ARGS)
+	$(BIN)/python bench/risk_scan.py $(RISK_SCAN_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var
