@@ -8,16 +8,13 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from carepath.patients import demo
-        from carepath.patients.views import TABS
+        from carepath.patients.views import add_chart_tabs
 
         from . import signals  # noqa: F401 (loads the shipped education guides after migrate)
 
         # The chart's tabs are open for extension: patients knows nothing of intake.
         # Assessment comes before Measures, in the order care happens.
-        if not any(tab[0] == "assessment" for tab in TABS):
-            keys = [tab[0] for tab in TABS]
-            at = keys.index("measures") if "measures" in keys else len(TABS)
-            TABS.insert(at, ("assessment", "Assessment", "intake:chart_assessments"))
+        add_chart_tabs([("assessment", "Assessment", "intake:chart_assessments")])
 
         from .demo_assessments import add_demo_assessments
         from .demo_enquiries import add_demo_enquiries

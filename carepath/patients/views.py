@@ -32,6 +32,15 @@ TABS = [("summary", "Summary", "patients:chart"), ("care_team", "Care team", "pa
         ("consents", "Consents", "patients:consents")]
 
 
+def add_chart_tabs(tabs: list[tuple[str, str, str]]) -> None:
+    """Let a later app add its chart tabs (key, label, url name) before Measures, in the
+    order its ready() runs (the order care happens); adding one twice changes nothing."""
+    for tab in tabs:
+        keys = [t[0] for t in TABS]
+        if tab[0] not in keys:
+            TABS.insert(keys.index("measures") if "measures" in keys else len(TABS), tab)
+
+
 def _ctx(request):
     return audit.Context.from_request(request)
 

@@ -11,14 +11,9 @@ class RecoveryConfig(AppConfig):
 
     def ready(self):
         from carepath.patients import demo
-        from carepath.patients.views import TABS
+        from carepath.patients.views import add_chart_tabs
 
-        keys = [tab[0] for tab in TABS]
-        for tab in CHART_TABS:
-            if tab[0] not in keys:
-                at = keys.index("measures") if "measures" in keys else len(TABS)
-                TABS.insert(at, tab)
-                keys.insert(at, tab[0])
+        add_chart_tabs(CHART_TABS)
 
         from . import receivers
         from .demo_aftercare import add_demo_aftercare

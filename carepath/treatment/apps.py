@@ -16,14 +16,9 @@ class TreatmentConfig(AppConfig):
 
     def ready(self):
         from carepath.patients import demo
-        from carepath.patients.views import TABS
+        from carepath.patients.views import add_chart_tabs
 
-        keys = [tab[0] for tab in TABS]
-        for tab in CHART_TABS:
-            if tab[0] not in keys:
-                at = keys.index("measures") if "measures" in keys else len(TABS)
-                TABS.insert(at, tab)
-                keys.insert(at, tab[0])
+        add_chart_tabs(CHART_TABS)
 
         # Order matters: notes need the sessions, discharge summarises everything.
         from .demo_discharge import add_demo_discharge

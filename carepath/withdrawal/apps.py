@@ -8,14 +8,11 @@ class WithdrawalConfig(AppConfig):
 
     def ready(self):
         from carepath.patients import demo
-        from carepath.patients.views import TABS
+        from carepath.patients.views import add_chart_tabs
 
         from .demo import add_demo_withdrawal
 
         # After Assessment, before the treatment tabs: the order care happens.
-        if not any(tab[0] == "withdrawal" for tab in TABS):
-            keys = [tab[0] for tab in TABS]
-            at = keys.index("measures") if "measures" in keys else len(TABS)
-            TABS.insert(at, ("withdrawal", "Withdrawal", "withdrawal:chart_withdrawal"))
+        add_chart_tabs([("withdrawal", "Withdrawal", "withdrawal:chart_withdrawal")])
         if add_demo_withdrawal not in demo.EXTENSIONS:
             demo.EXTENSIONS.append(add_demo_withdrawal)
