@@ -2,7 +2,7 @@
 four panels over the same dates (craving, mood, sleep, use days), built on the server and
 handed to the page as data (measures/trend.js draws it; the table gives the same data).
 
-The rows come from ``queries_checkins.daily_series`` (owner: check-ins).
+The rows come from ``queries_checkins.daily_series``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Days in recovery, counted so that a lapse never erases what was achieved (owner: check-ins).
+"""Days in recovery, counted so that a lapse never erases what was achieved.
 
 A day counts as a day of recovery when it has at least one check-in and none of that
 day's check-ins reported ketamine use (a design choice, docs/checkins.md). A lapse only

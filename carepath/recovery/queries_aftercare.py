@@ -1,4 +1,4 @@
-"""Reads of support meetings and follow-ups (owner: aftercare).
+"""Reads of support meetings and follow-ups.
 
 Callers have already passed the access check for ``patient`` (a portal guard or
 ``patient_view``) and audit the read; these only shape the querysets.

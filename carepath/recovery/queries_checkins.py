@@ -1,4 +1,4 @@
-"""Reads of check-ins (owner: check-ins). Callers have already checked access."""
+"""Reads of check-ins. Callers have already checked access."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reads of the relapse-prevention plan (owner: plans). Callers have checked access."""
+"""Reads of the relapse-prevention plan. Callers have checked access."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The person's to-do list in the portal (owner: portal).
+"""The person's to-do list in the portal.
 
 A handful of queries whatever the history: the latest check-in (one row), the measures
 due (``measures.due``), the follow-ups due and the risk windows ahead. Callers have

@@ -1,4 +1,4 @@
-"""Background jobs for risk signals (owner: risk signals). Idempotent: safe to run twice
+"""Background jobs for risk signals. Idempotent: safe to run twice
 (a RiskSignal is unique per person, rule and occurrence; its task per signal)."""
 
 from django.tasks import task

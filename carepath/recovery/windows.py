@@ -1,4 +1,4 @@
-"""Risk-window occurrences (owner: plans and windows).
+"""Risk-window occurrences.
 
 A window is stored once, in UTC, with its first occurrence; weekly and monthly windows
 repeat on the organisation's wall clock (a Friday 22:00 club night stays at 22:00 across
