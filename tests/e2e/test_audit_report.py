@@ -28,7 +28,11 @@ def _clinician_breaks_glass(patient):
 
 @pytest.mark.browser
 def test_supervisor_filters_audit_by_mrn_and_downloads_the_csv(browse, live_server):
-    target = Patient.objects.exclude(care_team__user__username="clinician").order_by("mrn")[0]
+    # Someone off the clinician's caseload whose record the demo has not touched, so the
+    # report shows exactly this journey's events (demo data audits the records it writes).
+    target = next(p for p in Patient.objects.exclude(care_team__user__username="clinician")
+                  .order_by("mrn")
+                  if not AuditEvent.objects.filter(patient_uuid=p.uuid).exists())
     other = Patient.objects.filter(care_team__user__username="clinician").order_by("mrn")[0]
     _clinician_breaks_glass(target)
     check_patient(audit.Context(user=User.objects.get(username="clinician"),
