@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "carepath.withdrawal",
     "carepath.treatment",
     "carepath.recovery",
+    "carepath.family",
     "carepath.ui",
 ]
 
@@ -279,6 +280,12 @@ CAREPATH_BAM_CHANGE_POINTS = env.int("CAREPATH_BAM_CHANGE_POINTS", default=3)
 CAREPATH_FOLLOW_UP_DAYS = [int(d) for d in env.list("CAREPATH_FOLLOW_UP_DAYS",
                                                       default=["30", "90", "180", "365"])]
 CAREPATH_FOLLOW_UP_ANSWER_DAYS = env.int("CAREPATH_FOLLOW_UP_ANSWER_DAYS", default=21)
+
+# Family and supporters (carepath.family).
+# How long a supporter's email-verification link works.
+CAREPATH_SUPPORTER_VERIFY_HOURS = env.int("CAREPATH_SUPPORTER_VERIFY_HOURS", default=48)
+# How long an invitation to join an intervention plan's team works.
+CAREPATH_PLAN_INVITE_DAYS = env.int("CAREPATH_PLAN_INVITE_DAYS", default=14)
 # Rate-limit counters live in the cache: per process by default; with several web processes
 # point CACHE_URL at a shared cache (e.g. pymemcache:// or rediscache://, with its client
 # library installed) so the limit holds across them.

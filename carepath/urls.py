@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("carepath.withdrawal.urls")),
     path("", include("carepath.treatment.urls")),
     path("", include("carepath.recovery.urls")),
+    path("", include("carepath.family.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,8 @@ Bases for access to a patient's record, in the order they are tried:
   care team     a staff member on the patient's care team
   supervision   a supervisor of a care-team member
   break-glass   a clinical user with an unexpired break-glass grant
+A supporter (family member or friend) has no basis for the record itself: they see one
+category of it at a time under the patient's consent naming them (``supporter_access``).
 Administrators and analysts have no basis: they manage users and reference
 data and see no clinical content.
 """
@@ -25,6 +27,7 @@ class Decision:
     allowed: bool
     basis: str  # own_record, care_team, supervision, break_glass, or why not
     grant: BreakGlassAccess | None = None
+    consent: object | None = None  # the patients.Consent a supporter's access rests on
 
     def __bool__(self):
         return self.allowed
@@ -231,3 +234,69 @@ def may_invite_to_portal(user, patient) -> Decision:
     if decision and decision.basis not in ("care_team", "supervision"):
         return Decision(False, "only_the_care_team_invites")
     return decision
+
+
+# ---------------------------------------------------------------------------------------
+# Supporters (carepath.family). Field names only: access imports no family.
+
+
+def _active_supporter_consents(user, patient):
+    from django.utils import timezone
+
+    from carepath.patients.models import Consent
+
+    today = timezone.localdate()
+    return Consent.objects.filter(patient=patient, recipient_user=user, revoked_at__isnull=True,
+                                  starts_on__lte=today, expires_on__gte=today)
+
+
+def supporter_access(user, patient, category: str) -> Decision:
+    """A supporter sees one category of a patient's record (attendance, milestones,
+    appointments, encouragement, clinical notes, measures, counselling notes) only while a
+    consent naming them and that category is in force: not revoked, started, not expired.
+    Checked afresh on every request, so a revocation or expiry takes effect at once."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Decision(False, "not_signed_in")
+    if user.account_type != AccountType.SUPPORTER:
+        return Decision(False, "not_a_supporter")
+    for consent in _active_supporter_consents(user, patient).order_by("-recorded_at"):
+        if category in (consent.data_categories or []):
+            return Decision(True, "supporter_consent", consent=consent)
+    return Decision(False, "no_consent_for_category")
+
+
+def supporter_shared_categories(user, patient) -> dict:
+    """{category: consent} for every category currently consented to this supporter."""
+    if not user.is_authenticated or user.account_type != AccountType.SUPPORTER:
+        return {}
+    shared = {}
+    for consent in _active_supporter_consents(user, patient).order_by("recorded_at"):
+        for category in consent.data_categories or []:
+            shared[category] = consent
+    return shared
+
+
+def patients_sharing_with(user, patients: QuerySet) -> QuerySet:
+    """The patients who have a consent in force naming this supporter."""
+    from django.utils import timezone
+
+    if not user.is_authenticated or user.account_type != AccountType.SUPPORTER:
+        return patients.none()
+    today = timezone.localdate()
+    return patients.filter(consents__recipient_user=user, consents__revoked_at__isnull=True,
+                           consents__starts_on__lte=today,
+                           consents__expires_on__gte=today).distinct()
+
+
+def plan_membership(user, plan):
+    """The accepted PlanMember row through which ``user`` works on an intervention plan,
+    or None. The plan is private to its team: nobody else (not staff, not the person it
+    is about) reads it."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return plan.members.filter(user=user, accepted_at__isnull=False).first()
+
+
+def may_invite_supporters_to_session(user, session) -> bool:
+    """Inviting consenting supporters to a family session: whoever may manage it."""
+    return session.format == "family" and may_manage_session(user, session)

@@ -156,15 +156,24 @@ class ConsentRegime(models.TextChoices):
 
 
 CONSENT_DATA_CATEGORIES = [
-    ("attendance", "Attendance and appointments"),
+    ("attendance", "Attendance"),
+    ("appointments", "Upcoming appointments"),
+    ("milestones", "Recovery milestones"),
+    ("encouragement", "Encouragement messages"),
     ("treatment_progress", "Treatment progress"),
     ("diagnosis", "Diagnosis"),
     ("measures", "Questionnaire scores"),
     ("drug_screens", "Drug-screen results"),
     ("medication", "Medication"),
     ("clinical_notes", "Clinical notes"),
+    ("counselling_notes", "SUD counselling notes (Part 2; only on a consent of their own)"),
     ("discharge", "Discharge summary"),
 ]
+
+# What a supporter (family member or friend) may be shown, with the patient's consent.
+# Clinical notes and measures are offered but never chosen for the patient by default.
+SUPPORTER_CATEGORIES = ["attendance", "milestones", "appointments", "encouragement",
+                        "clinical_notes", "measures"]
 
 
 class Consent(models.Model):
@@ -174,6 +183,10 @@ class Consent(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
     regime = models.CharField(max_length=10, choices=ConsentRegime.choices)
     recipient = models.CharField(max_length=200, help_text="Name of the person or organisation.")
+    # A supporter's account when the recipient is a family member or friend using CarePath:
+    # what they may see is decided from this consent (carepath.access.policy).
+    recipient_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                       null=True, blank=True, related_name="consents_received")
     purpose = models.CharField(max_length=300)
     data_categories = models.JSONField(default=list)
     starts_on = models.DateField()

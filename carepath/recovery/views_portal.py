@@ -25,9 +25,13 @@ THEME_COLOUR = "#1a4480"  # USWDS primary-dark: white text on it passes WCAG AA
 SERVICE_WORKER = Path(__file__).parent / "static" / "recovery" / "sw.js"
 
 
+# Downstream apps (family) add (label, url name, hint) here in their ready().
+EXTRA_PORTAL_LINKS: list[tuple[str, str, str]] = []
+
+
 def portal_links() -> list[tuple[str, str, str]]:
     """(label, href, hint) for the home page's list of the person's pages."""
-    return [
+    return [(label, reverse(name), hint) for label, name, hint in EXTRA_PORTAL_LINKS] + [
         ("My plan", reverse("recovery:my_plan"),
          "Your relapse-prevention plan: readable offline too"),
         ("My risk windows", reverse("recovery:my_windows"),

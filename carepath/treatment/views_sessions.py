@@ -215,6 +215,15 @@ def _session_or_404(request, session_id) -> Session:
     return session
 
 
+# Downstream apps (family) add callables (session, user) -> (label, href) or None here in
+# their ready(): links on the session page that treatment itself knows nothing about.
+SESSION_PAGE_LINKS: list = []
+
+
+def _extra_links(session, user) -> list[tuple[str, str]]:
+    return [link for make in SESSION_PAGE_LINKS if (link := make(session, user))]
+
+
 def _group_note_url(session):
     if session.format == SessionFormat.INDIVIDUAL:
         return None
@@ -259,6 +268,7 @@ def session_detail(request, session_id):
         "may_manage": may_manage_session(request.user, session),
         "started": session.starts_at <= timezone.now(),
         "group_note_url": _group_note_url(session),
+        "extra_links": _extra_links(session, request.user),
     }, status=status)
 
 

@@ -15,7 +15,12 @@ def _navigation(user) -> list[tuple[str, str]]:
                 ("My check-ins", reverse("recovery:checkin_history")),
                 ("My plan", reverse("recovery:my_plan")),
                 ("My aftercare plan", reverse("treatment:my_aftercare")),
-                ("My record", reverse("recovery:my_record"))]
+                ("My record", reverse("recovery:my_record")),
+                ("Sharing with family", reverse("family:my_sharing"))]
+    if user.account_type == AccountType.SUPPORTER:
+        return [("Family home", reverse("family:home")),
+                ("Guidance", reverse("family:guide")),
+                ("My well-being", reverse("family:wellbeing"))]
     if user.account_type != AccountType.STAFF:
         return [("My record", reverse("ui:home"))]
     items = []
@@ -48,6 +53,7 @@ def _public_navigation() -> list[tuple[str, str]]:
     return [("Check your ketamine use", reverse("intake:selfcheck")),
             ("Learn", reverse("intake:education_index")),
             ("Find a service", reverse("directory:search")),
+            ("For families", reverse("family:guide")),
             ("Staff sign in", reverse("accounts:login"))]
 
 

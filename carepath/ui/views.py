@@ -38,6 +38,8 @@ def home(request):
         if Patient.objects.filter(user=user).exists():
             return redirect("recovery:home")
         return render(request, "ui/no_record.html")
+    if user.account_type == AccountType.SUPPORTER:
+        return redirect("family:home")
     if user.account_type != AccountType.STAFF:
         return render(request, "ui/no_record.html")
     if user.role in (Role.ADMINISTRATOR, Role.ANALYST):

@@ -48,6 +48,10 @@ class Service(models.Model):
     offers_aftercare = models.BooleanField("recovery support / aftercare", default=False)
     # Recovery housing is where someone lives, not a level of care: not in LEVEL_FIELDS.
     offers_sober_living = models.BooleanField("sober living / recovery housing", default=False)
+    # Advisors, counsellors or interventionists who help families plan an intervention:
+    # a service to the family, not a level of care.
+    offers_family_support = models.BooleanField(
+        "family support / intervention advice", default=False)
 
     urology_liaison = models.BooleanField(default=False)
     young_adult_programme = models.BooleanField(default=False)

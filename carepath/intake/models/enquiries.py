@@ -84,6 +84,9 @@ class Enquiry(models.Model):
                                 blank=True, related_name="enquiries")
     referral = models.OneToOneField("directory.Referral", on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="enquiry")
+    # Made by a family's staged-intervention plan (carepath.family): the assessment is
+    # pre-booked for the person the family will talk to on this date.
+    intervention_planned_for = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
