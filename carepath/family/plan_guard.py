@@ -25,7 +25,7 @@ OBJECT_TYPE = "family.plan"
 
 def plan_queryset():
     """Everything a step page's indicator reads, in a fixed number of queries."""
-    return InterventionPlan.objects.prefetch_related(
+    return InterventionPlan.objects.select_related("organisation", "enquiry").prefetch_related(
         "members__statement", "treatment_options__service", "boundaries")
 
 
