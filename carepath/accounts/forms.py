@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 
 class TokenForm(forms.Form):
@@ -24,3 +25,18 @@ class ApiTokenForm(forms.Form):
     expires_days = forms.IntegerField(
         label="Expires after (days)", min_value=1, max_value=365, initial=90,
         widget=forms.NumberInput(attrs={"class": "usa-input"}))
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, where an email-address username (supporters register with
+    theirs, stored lower-case) matches whatever case it is typed in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Username or email address"
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and "@" in username:
+            self.cleaned_data["username"] = username.strip().lower()
+        return super().clean()

@@ -2,11 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
+from .forms import SignInForm
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html",
+                                                authentication_form=SignInForm,
                                                 redirect_authenticated_user=True),
          name="login"),
     path("logout/", views.sign_out, name="logout"),

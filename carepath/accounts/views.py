@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
@@ -110,15 +110,19 @@ def _clear_site_data(response):
 @login_required
 def account(request):
     ctx = audit.Context.from_request(request)
-    form = ApiTokenForm(request.POST or None)
+    # API tokens here are for staff; a patient makes app keys at /my/app/, a supporter none.
+    staff = request.user.is_staff_member
+    form = ApiTokenForm(request.POST or None) if staff else None
     new_token = None
+    if request.method == "POST" and not staff:
+        return HttpResponseForbidden("Only staff make API tokens here.")
     if request.method == "POST" and form.is_valid():
         _, new_token = tokens.create_token(ctx, request.user, form.cleaned_data["name"],
                                            form.cleaned_data["expires_days"])
         form = ApiTokenForm()
     return render(request, "accounts/account.html", {
-        "form": form, "new_token": new_token,
-        "tokens": request.user.api_tokens.order_by("-created_at")})
+        "form": form, "new_token": new_token, "staff": staff,
+        "tokens": request.user.api_tokens.order_by("-created_at") if staff else []})
 
 
 @login_required
