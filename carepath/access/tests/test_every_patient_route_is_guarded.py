@@ -36,6 +36,8 @@ def patient_routes():
 def _fill(route: str, patient) -> str:
     path = "/" + route.lstrip("^").rstrip("$")
     path = re.sub(r"<uuid:patient_id>|<patient_id>|\{patient_id\}", str(patient.uuid), path)
+    # A slug (a supporter's shared category) gets a real one, so the route itself answers.
+    path = re.sub(r"<slug:\w+>", "attendance", path)
     # Other ids in the path get a random UUID: the guard must refuse before lookup.
     return re.sub(r"<uuid:\w+>|\{\w+\}", "00000000-0000-4000-8000-000000000000", path)
 
