@@ -1,6 +1,6 @@
 """Demo data for families: a few directory services offering family support, the demo
 supporter's verified profile, an intervention plan for "Sam" with a team of three, and
-the demo patient's consent sharing attendance, milestones and encouragement with the
+the demo patient's consent sharing attendance, milestones, appointments and encouragement with the
 supporter. Runs inside the demo load after the other apps; everyone here is invented.
 Deterministic for a seed; loading twice adds nothing."""
 
@@ -33,7 +33,7 @@ from .models import (
 
 LOVED_ONE = "Sam"
 FAMILY_SUPPORT_SERVICES = 4
-CONSENT_CATEGORIES = ["attendance", "milestones", "encouragement"]
+CONSENT_CATEGORIES = ["attendance", "milestones", "appointments", "encouragement"]
 CONSENT_DAYS = 120  # a few months ahead
 # username, first name, role, relationship; the demo supporter chairs the plan.
 OTHER_MEMBERS = [("supporter_alex", "Alex", MemberRole.FAMILY, "sister"),
