@@ -62,6 +62,7 @@ def test_people_sharing_with_me_show_a_first_name_and_link(client, supporter, ma
     body = client.get(reverse(URL)).content.decode()
     assert reverse("family:shared_record", args=[patient.uuid]) in body
     assert "Rob" in body and "Quinton" not in body
+    assert 'data-testid="home-people-notice"' in body  # asked not to pass it on
 
 
 def test_revoked_or_expired_sharing_is_not_listed(client, supporter, make_patient):
