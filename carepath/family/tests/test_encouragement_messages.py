@@ -5,25 +5,11 @@ from django.core import mail
 
 from carepath.family.models import EncouragementMessage, SharingPreference
 
-from .sharing_support import denied_events, own_account, share, signed_in, verified_supporter
+from .sharing_fixtures import *  # noqa: F403 (fixtures)
+from .sharing_support import denied_events, share, signed_in, verified_supporter
 
 pytestmark = pytest.mark.django_db
 MINE = "/my/encouragement/"
-
-
-@pytest.fixture
-def me(patient, make_user):
-    return own_account(patient, make_user)
-
-
-@pytest.fixture
-def my_client(me):
-    return signed_in(me)
-
-
-@pytest.fixture
-def sam(make_user):
-    return verified_supporter(make_user)
 
 
 def encourage_url(patient):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from carepath.audit.models import Action, AuditEvent, Outcome
 from carepath.patients.models import Consent
 
+from .sharing_fixtures import *  # noqa: F403 (fixtures)
 from .sharing_support import (
     category_url,
     own_account,
@@ -18,21 +19,6 @@ from .sharing_support import (
 
 pytestmark = pytest.mark.django_db
 URL = "/my/sharing/"
-
-
-@pytest.fixture
-def me(patient, make_user):
-    return own_account(patient, make_user)
-
-
-@pytest.fixture
-def my_client(me):
-    return signed_in(me)
-
-
-@pytest.fixture
-def sam(make_user):
-    return verified_supporter(make_user)
 
 
 def grant_form(sam, **extra):

@@ -8,32 +8,16 @@ from django.test.utils import CaptureQueriesContext
 
 from carepath.audit.models import AuditEvent
 
+from .sharing_fixtures import *  # noqa: F403 (fixtures)
 from .sharing_support import (
     category_url,
-    own_account,
     record_url,
     share,
     signed_in,
-    verified_supporter,
 )
 
 pytestmark = pytest.mark.django_db
 URL = "/my/sharing/who-saw/"
-
-
-@pytest.fixture
-def me(patient, make_user):
-    return own_account(patient, make_user)
-
-
-@pytest.fixture
-def my_client(me):
-    return signed_in(me)
-
-
-@pytest.fixture
-def sam(make_user):
-    return verified_supporter(make_user)
 
 
 def test_each_view_is_listed_with_who_what_and_when(patient, org, my_client, sam):
