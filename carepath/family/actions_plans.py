@@ -1,5 +1,5 @@
 """Creating an intervention plan and managing its team: basics (setting, date), invitations
-by email, joining by invitation, the chairperson and removing members.
+by email, the chairperson and removing members (joining by invitation: actions_plan_join).
 
 Every change checks who is asking, runs in a transaction and is audited. Audit details
 hold identifiers and field names only, never what was typed.
@@ -43,22 +43,6 @@ INVITE_BODY = ("{inviter} has invited you to join a private family plan on CareP
                "The link works once and expires in {days} days. You need a CarePath "
                "supporter account with this email address ({email}); you can create one "
                "from the link. If you were not expecting this, you can ignore this message.")
-
-
-class InvitationUnusable(Exception):
-    """The link is unknown, already used or expired (``reason``)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-class InvitationRefused(PermissionDenied):
-    """The signed-in account may not accept this invitation (``reason``)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def digest_of(token: str) -> str:
@@ -206,68 +190,6 @@ def invite_member(ctx, plan, *, name: str, email: str, role: str = MemberRole.FA
     audit.record(ctx, Action.NOTIFY, obj=member, object_type=MEMBER_TYPE,
                  details={"plan": str(plan.uuid), "channel": "email"})
     return member, token
-
-
-def invitation_for_token(token: str) -> PlanMember | None:
-    if not token or len(token) > 200:
-        return None
-    return (PlanMember.objects.select_related("plan")
-            .filter(invite_digest=digest_of(token)).first())
-
-
-def why_unusable(member: PlanMember | None) -> str | None:
-    """None while the link can be used; else unknown, used or expired."""
-    if member is None:
-        return "unknown"
-    if member.accepted_at is not None:
-        return "used"
-    if member.invite_expires_at is None or member.invite_expires_at <= timezone.now():
-        return "expired"
-    return None
-
-
-def refusal_reason(user, member: PlanMember) -> str | None:
-    """Why this account may not accept the invitation, or None."""
-    if getattr(user, "account_type", None) != AccountType.SUPPORTER:
-        return "not_a_supporter"
-    if (user.email or "").strip().lower() != member.email.lower():
-        return "email_mismatch"
-    if PlanMember.objects.filter(plan_id=member.plan_id, user=user).exists():
-        return "already_member"
-    return None
-
-
-def refuse_if_not_invitee(ctx, member: PlanMember, action: str = Action.READ) -> None:
-    """A denied audit event and InvitationRefused when the caller is not the invitee."""
-    reason = refusal_reason(ctx.user, member)
-    if reason:
-        audit.record(ctx, action, obj=member, object_type=MEMBER_TYPE, outcome=Outcome.DENIED,
-                     details={"plan": str(member.plan.uuid), "reason": reason})
-        raise InvitationRefused(reason)
-
-
-def accept_invitation(ctx, token: str) -> PlanMember:
-    """The signed-in supporter whose account email is the invited address joins the plan.
-    Anyone else is refused (audited) and nothing changes. The link then counts as used:
-    ``accepted_at`` is set and the digest is only kept to say so."""
-    member = invitation_for_token(token)
-    reason = why_unusable(member)
-    if reason:
-        raise InvitationUnusable(reason)
-    user = ctx.user
-    refuse_if_not_invitee(ctx, member, Action.UPDATE)
-    with transaction.atomic():
-        locked = PlanMember.objects.select_for_update().get(pk=member.pk)
-        reason = why_unusable(locked)  # a double click: the first one won
-        if reason:
-            raise InvitationUnusable(reason)
-        locked.user = user
-        locked.accepted_at = timezone.now()
-        locked.save(update_fields=["user", "accepted_at"])
-        audit.record(ctx, Action.UPDATE, obj=locked, object_type=MEMBER_TYPE,
-                     details={"plan": str(member.plan.uuid), "accepted": True})
-    locked.plan = member.plan
-    return locked
 
 
 def _team_member(plan, member_uuid) -> PlanMember:

@@ -19,6 +19,7 @@ from carepath.audit import log as audit
 from carepath.audit.models import Action, Outcome
 from carepath.ui.forms import add_action_errors
 
+from . import actions_plan_join as joining
 from . import actions_plans as actions
 from . import steps as plan_steps
 from .forms_plans import PlanNewForm, new_submission_key
@@ -81,8 +82,8 @@ def plan_join(request, token):
     """The invitation link. Signed out: to sign in (or register) and back. Signed in as
     the invited supporter: a page to confirm joining (a POST, so a link preview or a
     forged request cannot join anyone). Anyone else: refused, audited, nothing joined."""
-    member = actions.invitation_for_token(token)
-    reason = actions.why_unusable(member)
+    member = joining.invitation_for_token(token)
+    reason = joining.why_unusable(member)
     user = request.user
     if reason == "used" and user.is_authenticated and member.user_id == user.pk:
         return redirect("family:plan", plan_id=member.plan.uuid)
@@ -98,16 +99,16 @@ def plan_join(request, token):
     ctx = _ctx(request)
     try:
         if request.method == "POST":
-            member = actions.accept_invitation(ctx, token)
+            member = joining.accept_invitation(ctx, token)
             messages.success(request, f"You have joined the plan for "
                                       f"{member.plan.loved_one_name}.")
             return redirect("family:plan", plan_id=member.plan.uuid)
-        actions.refuse_if_not_invitee(ctx, member)
+        joining.refuse_if_not_invitee(ctx, member)
         audit.record(ctx, Action.READ, obj=member, object_type=actions.MEMBER_TYPE,
                      details={"plan": str(member.plan.uuid), "page": "plan_join"})
-    except actions.InvitationUnusable as exc:
+    except joining.InvitationUnusable as exc:
         return _unusable(request, exc.reason)
-    except actions.InvitationRefused as exc:
+    except joining.InvitationRefused as exc:
         return TemplateResponse(request, "family/plans/join_refused.html",
                                 {"reason": exc.reason}, status=403)
     return TemplateResponse(request, "family/plans/join.html", {"invitation": member})
