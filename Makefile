@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python bench/treatment_chart.py $(CHART_ARGS)
 	$(BIN)/python bench/checkins.py $(CHECKINS_ARGS)
 	$(BIN)/python bench/risk_scan.py $(RISK_SCAN_ARGS)
+	$(BIN)/python bench/family_sharing.py $(FAMILY_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var
