@@ -8,8 +8,6 @@ learns the difference from the email. Emails name no health matter, service or p
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carepath import notify
+from carepath.accounts.link_tokens import link_digest, new_link_token
 from carepath.accounts.models import AccountType
 from carepath.audit import log as audit
 from carepath.audit.models import Action
@@ -56,10 +55,6 @@ class Registration:
     token: str | None = None  # the raw link token, for tests and the demo only
 
 
-def digest_of(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _absolute(path: str) -> str:
     return settings.CAREPATH_BASE_URL.rstrip("/") + path
 
@@ -76,11 +71,11 @@ def _find_account(email: str):
 
 def _new_link(user, now) -> str:
     """A fresh verification link for ``user``; every older unused one stops working."""
-    token = secrets.token_urlsafe(32)
+    token = new_link_token()
     EmailVerification.objects.filter(user=user, used_at__isnull=True,
                                      revoked_at__isnull=True).update(revoked_at=now)
     EmailVerification.objects.create(
-        user=user, digest=digest_of(token), created_at=now,
+        user=user, digest=link_digest(token), created_at=now,
         expires_at=now + timedelta(hours=settings.CAREPATH_SUPPORTER_VERIFY_HOURS))
     return token
 
@@ -93,7 +88,7 @@ def _send_verification(user, token: str) -> None:
     except Exception as exc:
         # A link nobody received must not stay usable, and the same form sent again must
         # try again rather than count as a retry of something that worked.
-        EmailVerification.objects.filter(digest=digest_of(token)).update(
+        EmailVerification.objects.filter(digest=link_digest(token)).update(
             revoked_at=timezone.now())
         SupporterProfile.objects.filter(user=user, email_verified_at__isnull=True).update(
             submission_key=None)
@@ -212,7 +207,7 @@ def send_new_link(ctx: audit.Context, email: str) -> str | None:
 def verification_for_token(token: str) -> EmailVerification | None:
     if not token or len(token) > 200:
         return None
-    return EmailVerification.objects.filter(digest=digest_of(token)).first()
+    return EmailVerification.objects.filter(digest=link_digest(token)).first()
 
 
 def verify_email(token: str, *, client_address: str | None = None):

@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from carepath.accounts.link_tokens import link_digest
 from carepath.accounts.models import AccountType
 from carepath.audit import log as audit
 from carepath.audit.models import Action, Outcome
 
-from .actions_plans import MEMBER_TYPE, digest_of
+from .actions_plans import MEMBER_TYPE
 from .models import PlanMember
 
 
@@ -39,7 +40,7 @@ def invitation_for_token(token: str) -> PlanMember | None:
     if not token or len(token) > 200:
         return None
     return (PlanMember.objects.select_related("plan")
-            .filter(invite_digest=digest_of(token)).first())
+            .filter(invite_digest=link_digest(token)).first())
 
 
 def why_unusable(member: PlanMember | None) -> str | None:

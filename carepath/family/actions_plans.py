@@ -11,8 +11,6 @@ removes members, and anyone but the chair may leave.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,6 +22,7 @@ from django.utils import timezone
 from carepath import notify
 from carepath.access.policy import plan_membership
 from carepath.accounts.idempotency import run_once
+from carepath.accounts.link_tokens import link_digest, new_link_token
 from carepath.accounts.models import AccountType
 from carepath.audit import log as audit
 from carepath.audit.models import Action, Outcome
@@ -43,10 +42,6 @@ INVITE_BODY = ("{inviter} has invited you to join a private family plan on CareP
                "The link works once and expires in {days} days. You need a CarePath "
                "supporter account with this email address ({email}); you can create one "
                "from the link. If you were not expecting this, you can ignore this message.")
-
-
-def digest_of(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _denied(ctx, obj, object_type: str, reason: str, message: str):
@@ -143,7 +138,7 @@ def invite_member(ctx, plan, *, name: str, email: str, role: str = MemberRole.FA
     email = (email or "").strip().lower()
     if role not in MemberRole.values:
         raise ValidationError({"role": ["Choose a role from the list."]})
-    token = secrets.token_urlsafe(32)
+    token = new_link_token()
 
     def create() -> PlanMember:
         # Checked here, after run_once: a retried form returns its first invitation instead.
@@ -158,7 +153,7 @@ def invite_member(ctx, plan, *, name: str, email: str, role: str = MemberRole.FA
                     member = PlanMember.objects.create(
                         plan=plan, name=name.strip()[:150], email=email, role=role,
                         relationship=relationship.strip()[:60], invited_by=ctx.user,
-                        invited_at=now, invite_digest=digest_of(token),
+                        invited_at=now, invite_digest=link_digest(token),
                         invite_expires_at=now + timedelta(
                             days=settings.CAREPATH_PLAN_INVITE_DAYS))
             except IntegrityError:

@@ -8,8 +8,6 @@ message could not be sent is revoked at once.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +21,7 @@ from carepath import notify
 from carepath.access.guards import require_change
 from carepath.access.policy import may_invite_to_portal
 from carepath.accounts.idempotency import run_once
+from carepath.accounts.link_tokens import link_digest, new_link_token
 from carepath.accounts.models import AccountType
 from carepath.audit import log as audit
 from carepath.audit.models import Action
@@ -48,10 +47,6 @@ class InvitationUnusable(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason  # used, revoked, expired, has_account
-
-
-def digest_of(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def has_active_account(patient) -> bool:
@@ -102,7 +97,7 @@ def invite_patient(ctx: audit.Context, patient, *, channel: str = InvitationChan
             f"“{patient.user.username}”). They can reset their password from the sign-in "
             "page; no invitation was sent.")
     address = _address(patient, channel)
-    token = secrets.token_urlsafe(32)
+    token = new_link_token()
 
     def create() -> PortalInvitation:
         now = timezone.now()
@@ -115,7 +110,7 @@ def invite_patient(ctx: audit.Context, patient, *, channel: str = InvitationChan
                        .update(revoked_at=now))
             invitation = PortalInvitation.objects.create(
                 organisation_id=patient.organisation_id, patient=patient, channel=channel,
-                sent_to=address, token_digest=digest_of(token), created_by=ctx.user,
+                sent_to=address, token_digest=link_digest(token), created_by=ctx.user,
                 created_at=now,
                 expires_at=now + timedelta(hours=settings.CAREPATH_PORTAL_INVITE_HOURS))
             audit.record(ctx, Action.CREATE, patient=patient, obj=invitation,
@@ -147,7 +142,7 @@ def invitation_for_token(token: str) -> PortalInvitation | None:
         return None
     return (PortalInvitation.objects.select_related("patient", "patient__organisation",
                                                     "patient__user")
-            .filter(token_digest=digest_of(token)).first())
+            .filter(token_digest=link_digest(token)).first())
 
 
 def why_unusable(invitation: PortalInvitation) -> str | None:

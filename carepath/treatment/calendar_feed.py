@@ -9,14 +9,12 @@ name into) or how many attend: a calendar app syncs it to phones and other serve
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from carepath.accounts.link_tokens import link_digest, new_link_token
 from carepath.audit import log as audit
 from carepath.audit.models import Action
 
@@ -26,20 +24,16 @@ from .queries_sessions import feed_sessions
 PRODID = "-//CarePath//Treatment sessions//EN"
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def has_feed(user) -> bool:
     return CalendarFeed.objects.filter(user=user).exists()
 
 
 def create_or_rotate(ctx: audit.Context, user) -> str:
     """Make (or replace) the user's feed secret; returns the secret, shown once."""
-    token = secrets.token_urlsafe(32)
+    token = new_link_token()
     with transaction.atomic():
         feed, created = CalendarFeed.objects.update_or_create(
-            user=user, defaults={"digest": _digest(token), "created_at": timezone.now()})
+            user=user, defaults={"digest": link_digest(token), "created_at": timezone.now()})
         audit.record(ctx, Action.CREATE if created else Action.UPDATE, obj=feed,
                      object_type="treatment.calendarfeed", object_id=str(user.pk),
                      details={"rotated": not created})
@@ -59,7 +53,7 @@ def user_for_token(token: str):
     if not token or len(token) > 100:
         return None
     feed = (CalendarFeed.objects.select_related("user")
-            .filter(digest=_digest(token)).first())
+            .filter(digest=link_digest(token)).first())
     if feed is None or not feed.user.is_active or feed.user.account_type != "staff":
         return None
     return feed.user
