@@ -32,7 +32,7 @@ class RecoveryProfile(models.Model):
     quiet_start = models.TimeField(default=datetime.time(22, 0))
     quiet_end = models.TimeField(default=datetime.time(8, 0))
     reminders_opted_out_at = models.DateTimeField(null=True, blank=True)
-    # The person's choice to let supporters' encouragement through is in family, later.
+    # The person's choice to let supporters' encouragement through: family.SharingPreference.
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
