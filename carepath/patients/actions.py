@@ -243,6 +243,11 @@ def record_consent(ctx: audit.Context, patient: Patient, data: dict) -> Consent:
         errors = exc.message_dict
     if not categories:
         errors.setdefault("data_categories", []).append("Choose at least one category of data.")
+    if "counselling_notes" in categories and len(categories) > 1:
+        # 42 CFR Part 2 (2024): counselling notes need a consent of their own [R].
+        errors.setdefault("data_categories", []).append(
+            "SUD counselling notes can only be shared on a consent of their own: record them "
+            "separately from the other categories.")
     if consent.starts_on and consent.expires_on and consent.expires_on < consent.starts_on:
         errors.setdefault("expires_on", []).append("Expiry must be on or after the start date.")
     if errors:

@@ -105,6 +105,19 @@ def test_consent_names_recipient_purpose_data_and_expiry_and_can_be_revoked(clin
     assert not Consent.objects.get(pk=consent.pk).is_active()
 
 
+def test_counselling_notes_need_a_consent_of_their_own(clinician, patient):
+    data = {"regime": "42cfr2", "recipient": "Mum", "purpose": "Support",
+            "data_categories": ["attendance", "counselling_notes"],
+            "starts_on": date.today(), "expires_on": date.today() + timedelta(days=30)}
+    with pytest.raises(ValidationError) as error:
+        actions.record_consent(ctx_for(clinician), patient, data)
+    assert "of their own" in str(error.value.message_dict["data_categories"])
+    assert not Consent.objects.filter(patient=patient).exists()
+    alone = actions.record_consent(ctx_for(clinician), patient,
+                                   {**data, "data_categories": ["counselling_notes"]})
+    assert alone.data_categories == ["counselling_notes"]
+
+
 def test_printable_consent_carries_the_redisclosure_notice(clinician, patient):
     consent = actions.record_consent(ctx_for(clinician), patient, {
         "regime": "42cfr2", "recipient": "Dr Example, GP", "purpose": "Continuity of care",
