@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "carepath.treatment",
     "carepath.recovery",
     "carepath.family",
+    "carepath.incentives",
     "carepath.ui",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("carepath.treatment.urls")),
     path("", include("carepath.recovery.urls")),
     path("", include("carepath.family.urls")),
+    path("", include("carepath.incentives.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -331,6 +331,15 @@ def plan_discard(request, patient, plan_id):
     return _to_plan_tab(patient)
 
 
+# Downstream apps (incentives) add callables (patient) -> (template name, context) or None
+# here in their ready(): sections on the review page that treatment knows nothing about.
+REVIEW_SECTIONS: list = []
+
+
+def _review_sections(patient) -> list[tuple[str, dict]]:
+    return [section for make in REVIEW_SECTIONS if (section := make(patient))]
+
+
 @login_required
 @patient_view(OBJECT_TYPE)
 def plan_review(request, patient, plan_id):
@@ -360,6 +369,7 @@ def plan_review(request, patient, plan_id):
         form = ReviewForm(objectives=objectives)
     response = _render_chart(request, patient, TAB, "treatment/plan_review.html", {
         "plan": plan, "form": form, "measures": queries.measure_rows(plan),
+        "review_sections": _review_sections(patient),
         "may_change": _may_change(request, patient), "today": _today()})
     response.status_code = status
     return response

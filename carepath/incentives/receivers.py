@@ -1,0 +1,5 @@
+"""Stub: replaced by its owner (rewards). connect() wires treatment attendance to rewards."""
+
+
+def connect() -> None:
+    return None
