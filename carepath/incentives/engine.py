@@ -9,7 +9,8 @@ by ``increment`` with each consecutive negative from ``start``; every ``bonus_ev
 consecutive negative adds ``bonus``; a positive or a missed specimen earns nothing and
 resets the value to ``start``; after ``restore_after`` consecutive negatives following a
 reset, the value returns to where it had reached before the reset (the next negative
-earns it); earned value is never taken back. ``maximum`` optionally caps one voucher.
+earns it); earned value is never taken back. ``maximum`` optionally caps the escalating value of one
+voucher; the bonus, when due, comes on top of it.
 
 Prize draws (Petry fishbowl): each negative earns draws from a bowl of slips (returned
 after each draw); draws start at ``start_draws`` and rise by ``draw_increment`` per
@@ -24,6 +25,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 NEGATIVE, POSITIVE, MISSED = "N", "P", "M"
 RESULTS = (NEGATIVE, POSITIVE, MISSED)
@@ -106,6 +108,13 @@ def _apply_cap(earned: Decimal, total: Decimal, cap: Decimal | None) -> tuple[De
     return max(cap - total, Decimal("0.00")), True
 
 
+def _cap_next(next_value: Decimal, total: Decimal, cap: Decimal | None) -> Decimal:
+    # What is left under the cap; never negative (a cap lowered below this year's total).
+    if cap is None:
+        return next_value
+    return max(min(next_value, cap - total), Decimal("0.00"))
+
+
 class _Vouchers:
     def __init__(self, p: VoucherParams):
         self.p, self.level, self.streak = p, 0, 0
@@ -146,9 +155,7 @@ def vouchers(results, params: VoucherParams = HIGGINS, *, cap=None) -> list[Step
             state.reset()
             earned, capped = Decimal("0.00"), False
         total += earned
-        next_value = state.value()
-        if cap is not None:
-            next_value = min(next_value, cap - total)
+        next_value = _cap_next(state.value(), total, cap)
         steps.append(Step(result, earned, total, next_value, capped=capped))
     return steps
 
@@ -158,14 +165,18 @@ def system_rng():
     return secrets.SystemRandom()
 
 
+@lru_cache(maxsize=32)
+def expanded(bowl: FishbowlParams) -> tuple[Slip, ...]:
+    """Every slip in the bowl, one entry per slip (cached: a bowl is immutable)."""
+    return tuple(Slip(money(value), label) for value, count, label in bowl.bowl
+                 for _ in range(count))
+
+
 def draw(bowl: FishbowlParams, rng) -> Slip:
-    """One slip, returned to the bowl afterwards (each draw from the full bowl)."""
-    index = rng.randrange(bowl.slips)
-    for value, count, label in bowl.bowl:
-        if index < count:
-            return Slip(money(value), label)
-        index -= count
-    raise AssertionError("unreachable: index within the bowl")
+    """One slip, returned to the bowl afterwards (each draw from the full bowl): every slip
+    is equally likely, so a value's chance is its count over the bowl's size."""
+    slips = expanded(bowl)
+    return slips[rng.randrange(len(slips))]
 
 
 def fishbowl(results, params: FishbowlParams = CLASSIC_BOWL, *, rng=None,
@@ -187,7 +198,8 @@ def fishbowl(results, params: FishbowlParams = CLASSIC_BOWL, *, rng=None,
             earned, capped, streak = Decimal("0.00"), False, 0
         total += earned
         next_draws = draws_for(streak)
-        steps.append(Step(result, earned, total, money(params.mean_draw * next_draws),
+        next_value = _cap_next(money(params.mean_draw * next_draws), total, cap)
+        steps.append(Step(result, earned, total, next_value,
                           next_draws=next_draws, draws=slips, capped=capped))
     return steps
 
@@ -225,7 +237,6 @@ def step_after(kind: str, params, history, result: str, *, rng=None, earned_so_f
     cap = money(cap) if cap is not None else None
     earned, capped = _apply_cap(raw, earned_so_far, cap)
     total = earned_so_far + earned
-    if cap is not None:
-        next_value = min(next_value, cap - total)
+    next_value = _cap_next(next_value, total, cap)
     return Step(result, earned, total, next_value, next_draws=next_draws, draws=slips,
                 capped=capped)
