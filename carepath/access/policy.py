@@ -300,3 +300,11 @@ def plan_membership(user, plan):
 def may_invite_supporters_to_session(user, session) -> bool:
     """Inviting consenting supporters to a family session: whoever may manage it."""
     return session.format == "family" and may_manage_session(user, session)
+
+
+def may_read_cm_report(user) -> bool:
+    """Aggregate contingency-management reports (counts and money by programme, no names):
+    supervisors and analysts of an organisation."""
+    return (user.is_authenticated and user.is_active and user.account_type == AccountType.STAFF
+            and user.organisation_id is not None
+            and user.role in (Role.SUPERVISOR, Role.ANALYST))

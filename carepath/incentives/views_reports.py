@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from carepath.access.guards import patient_view
-from carepath.accounts.models import AccountType, Role
+from carepath.access.policy import may_read_cm_report
 from carepath.audit import log as audit
 from carepath.audit.models import Action
 from carepath.patients.views import _render_chart
@@ -25,14 +25,6 @@ from . import charts, queries_reports
 REPORT_OBJECT = "incentives.report"
 HISTORY_OBJECT = "incentives.reward_history"
 MAX_DAYS = 3 * 366  # a CarePath design choice: a report covers at most about three years
-
-
-def may_read_cm_report(user) -> bool:
-    """Aggregate CM reports (counts and money by programme, no names): the organisation's
-    supervisors and analysts. (Belongs in carepath.access.policy; requested there.)"""
-    return (user.is_authenticated and user.is_active
-            and user.account_type == AccountType.STAFF and user.organisation_id is not None
-            and user.role in (Role.SUPERVISOR, Role.ANALYST))
 
 
 def _parse(request, name: str, label: str, default: date, errors: dict) -> date:

@@ -42,6 +42,10 @@ def _navigation(user) -> list[tuple[str, str]]:
         items.append(("Notes to co-sign", reverse("treatment:cosign_queue")))
         items.append(("Break-glass review", reverse("access:break_glass_review")))
         items.append(("Programme schedules", reverse("measures:programme_schedules")))
+    if user.role in (Role.CLINICIAN, Role.NURSE, Role.PRESCRIBER, Role.SUPERVISOR):
+        items.append(("Reward requests", reverse("incentives:redemptions")))
+    if user.role in (Role.SUPERVISOR, Role.ANALYST):
+        items.append(("CM report", reverse("incentives:reports")))
     if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
         items.append(("Audit report", reverse("audit:report")))
     if user.role == Role.ADMINISTRATOR:
