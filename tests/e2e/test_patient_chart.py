@@ -21,7 +21,7 @@ def test_chart_banner_shows_name_date_of_birth_and_mrn_on_every_tab(browse, live
     labels = [link.inner_text() for link in tabs.get_by_role("link").all()]
     assert labels == ["Summary", "Care team", "Episodes of care", "Consents", "Assessment",
                       "Withdrawal", "Treatment plan", "Sessions", "Notes", "Discharge",
-                      "Recovery", "Measures", "Referrals"]
+                      "Recovery", "Drug screens", "Rewards", "Measures", "Referrals"]
 
     for label in labels:
         response = click_and_wait(page, tabs.get_by_role("link", name=label, exact=True))
