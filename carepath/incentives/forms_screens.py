@@ -3,41 +3,20 @@ checking (the panel's analytes, times, who) and name the field; everything typed
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.utils import timezone
 
-from carepath.ui.forms import UswdsFormMixin
+from carepath.ui.forms import (
+    KeyedForm,
+    UswdsFormMixin,
+    local_datetime_field,
+    now_to_the_minute,
+)
 
 from .models import AnalyteResult, ScreenMethod, Specimen
 from .queries_screens import analyte_label, ordered_analytes
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                      format="%Y-%m-%dT%H:%M")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 RESULT_PREFIX = "result_"
-
-
-def _when(label, what):
-    return forms.DateTimeField(
-        label=label, widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS,
-        error_messages={"required": f"Enter the date and time {what}.",
-                        "invalid": f"Enter the date and time {what}, such as "
-                                   "2026-03-14 10:30."})
-
-
-def _now_local():
-    return timezone.localtime().replace(second=0, microsecond=0)
-
-
-class _Keyed(UswdsFormMixin, forms.Form):
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", uuid.uuid4())
 
 
 class ChoosePanelForm(UswdsFormMixin, forms.Form):
@@ -49,14 +28,14 @@ class ChoosePanelForm(UswdsFormMixin, forms.Form):
         self.fields["panel"].queryset = panels
 
 
-class ScreenForm(_Keyed):
+class ScreenForm(KeyedForm):
     """A collected screen on one panel: a radio per analyte on that panel."""
 
     panel = forms.ModelChoiceField(queryset=None, to_field_name="uuid", widget=forms.HiddenInput,
                                    error_messages={"invalid_choice": "Choose one of this "
                                                    "organisation's active panels."})
     specimen = forms.ChoiceField(choices=Specimen.choices, label="Specimen")
-    collected_at = _when("Collected at", "the specimen was collected")
+    collected_at = local_datetime_field("Collected at", "the specimen was collected")
     collected_by = forms.ModelChoiceField(queryset=None, to_field_name="uuid",
                                           label="Collected by")
     observed_by = forms.ModelChoiceField(queryset=None, to_field_name="uuid", required=False,
@@ -90,7 +69,7 @@ class ScreenForm(_Keyed):
                 error_messages={"required": f"Choose a result for {analyte_label(code)}."})
         if not self.is_bound:
             self.initial.update({"panel": panel.uuid, "specimen": panel.specimen,
-                                 "collected_at": _now_local(),
+                                 "collected_at": now_to_the_minute(),
                                  "collected_by": getattr(user, "uuid", None)})
 
     def result_fields(self):
@@ -116,10 +95,10 @@ class ScreenForm(_Keyed):
                 "results": self.results(), "submission_key": data.get("submission_key")}
 
 
-class MissedForm(_Keyed):
+class MissedForm(KeyedForm):
     panel = forms.ModelChoiceField(queryset=None, to_field_name="uuid", label="Panel",
                                    empty_label=None)
-    scheduled_for = _when("The screen was due at", "the screen was due")
+    scheduled_for = local_datetime_field("The screen was due at", "the screen was due")
 
     def __init__(self, *args, panels, **kwargs):
         super().__init__(*args, **kwargs)

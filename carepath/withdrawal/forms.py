@@ -3,43 +3,20 @@ the checking (ranges, times) and name the field and the limit; everything typed 
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
-from django.utils import timezone
 
-from carepath.ui.forms import UswdsFormMixin
+from carepath.ui.forms import (
+    KeyedForm,
+    UswdsFormMixin,
+    local_datetime_field,
+    now_to_the_minute,
+)
 
 from . import symptoms, vitals
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                      format="%Y-%m-%dT%H:%M")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
-
-def _when(label, what):
-    return forms.DateTimeField(
-        label=label, widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS,
-        error_messages={"required": f"Enter the date and time {what}.",
-                        "invalid": f"Enter the date and time {what}, such as "
-                                   "2026-03-14 10:30."})
-
-
-def _now_local():
-    return timezone.localtime().replace(second=0, microsecond=0)
-
-
-class _Keyed(UswdsFormMixin, forms.Form):
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", uuid.uuid4())
-
-
-class ObservationForm(_Keyed):
-    taken_at = _when("Time taken", "the observations were taken")
+class ObservationForm(KeyedForm):
+    taken_at = local_datetime_field("Time taken", "the observations were taken")
     craving = forms.TypedChoiceField(
         label="Craving (0 none to 10 the strongest imaginable)", required=False,
         choices=[("", "Not rated")] + [(str(n), str(n)) for n in range(11)],
@@ -65,7 +42,7 @@ class ObservationForm(_Keyed):
                                               else "numeric", "class": "usa-input "
                                               "usa-input--small"}))
         if not self.is_bound:
-            self.initial.setdefault("taken_at", _now_local())
+            self.initial.setdefault("taken_at", now_to_the_minute())
 
     def symptom_fields(self):
         return [self[f"symptom_{s.key}"] for s in symptoms.SYMPTOMS]
@@ -98,8 +75,8 @@ class PlanForm(UswdsFormMixin, forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v is not None}
 
 
-class MedicationForm(_Keyed):
-    given_at = _when("Time given", "it was given")
+class MedicationForm(KeyedForm):
+    given_at = local_datetime_field("Time given", "it was given")
     medicine = forms.CharField(label="Medicine", max_length=120,
                                error_messages={"required": "Enter the medicine."})
     dose = forms.CharField(label="Dose", max_length=60, help_text="For example 10 mg.",
@@ -114,7 +91,7 @@ class MedicationForm(_Keyed):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("given_at", _now_local())
+            self.initial.setdefault("given_at", now_to_the_minute())
 
 
 class EnteredInErrorForm(UswdsFormMixin, forms.Form):
