@@ -32,6 +32,12 @@ def _person() -> Patient:
     return record
 
 
+def _settled(page) -> None:
+    """Portal pages register the service worker, which fetches /my/sw.js: wait for it, as
+    the test server's SQLite connection is shared by its threads."""
+    page.wait_for_load_state("networkidle")
+
+
 @pytest.mark.browser
 def test_a_negative_screen_earns_a_reward_that_is_requested_and_approved(
         browse, live_server, demo_org):
@@ -67,7 +73,10 @@ def test_a_negative_screen_earns_a_reward_that_is_requested_and_approved(
     phone.fill("#id_username", "cm.person")
     phone.fill("#id_password", PASSWORD)
     click_and_wait(phone, phone.get_by_role("button", name="Sign in"))
+    phone.wait_for_url("**/my/")
+    _settled(phone)
     phone.goto("/my/rewards/")
+    _settled(phone)
     assert "2.50" in phone.get_by_test_id("balance").inner_text()
     assert phone.get_by_test_id("ledger-row").count() == 1
     browse.check(phone, "my rewards with a reward")
@@ -76,6 +85,7 @@ def test_a_negative_screen_earns_a_reward_that_is_requested_and_approved(
     redeem.get_by_label("What kind").select_option("voucher")
     redeem.get_by_label("What it is for").fill("A cinema voucher")
     click_and_wait(phone, redeem.get_by_role("button"))
+    _settled(phone)
     redemption = Redemption.objects.get(patient=record)
     assert redemption.status == RedemptionStatus.REQUESTED
 
@@ -88,4 +98,5 @@ def test_a_negative_screen_earns_a_reward_that_is_requested_and_approved(
     redemption.refresh_from_db()
     assert redemption.status == RedemptionStatus.APPROVED
     phone.goto("/my/rewards/")
+    _settled(phone)
     assert "0.00" in phone.get_by_test_id("balance").inner_text()

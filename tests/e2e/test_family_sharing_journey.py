@@ -24,6 +24,9 @@ def _sign_in(page, username: str, password: str, lands: str) -> None:
     page.fill("#id_password", password)
     click_and_wait(page, page.get_by_role("button", name="Sign in"))
     page.wait_for_url(lands)
+    # Portal pages register the service worker (a fetch of /my/sw.js): let it finish, as
+    # the test server's SQLite connection is shared by its threads.
+    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.browser
@@ -52,6 +55,7 @@ def test_a_patient_shares_attendance_only_sees_who_looked_and_stops_sharing(
     phone = browse.new_page(phone=True)
     _sign_in(phone, "patient", demo.DEMO_PASSWORD, "**/my/")
     phone.goto("/my/sharing/")
+    phone.wait_for_load_state("networkidle")
     browse.check(phone, "sharing with family")
     phone.get_by_label("Their email address").fill(EMAIL)
     phone.get_by_test_id("categories").locator("label").filter(
@@ -59,6 +63,7 @@ def test_a_patient_shares_attendance_only_sees_who_looked_and_stops_sharing(
     phone.locator("#id_expires_on").fill(
         (timezone.localdate() + timedelta(days=90)).isoformat())
     click_and_wait(phone, phone.get_by_role("button", name="Share", exact=True))
+    phone.wait_for_load_state("networkidle")
     consent = Consent.objects.get(patient=record, recipient_user=friend)
     assert consent.data_categories == ["attendance"] and consent.is_active()
 
@@ -75,6 +80,7 @@ def test_a_patient_shares_attendance_only_sees_who_looked_and_stops_sharing(
 
     # 4. The patient sees the look and the refused attempt.
     phone.goto("/my/sharing/who-saw/")
+    phone.wait_for_load_state("networkidle")
     looks = phone.get_by_test_id("views").inner_text()
     assert "Alex Friend" in looks and "ttendance" in looks
     assert "ilestone" in phone.get_by_test_id("refused").inner_text()
@@ -82,8 +88,10 @@ def test_a_patient_shares_attendance_only_sees_who_looked_and_stops_sharing(
 
     # 5. Stopping the sharing shuts the supporter out on their next request.
     phone.goto("/my/sharing/")
+    phone.wait_for_load_state("networkidle")
     stop = phone.get_by_role("button", name=f"Stop sharing with {consent.recipient}")
     click_and_wait(phone, stop)
+    phone.wait_for_load_state("networkidle")
     consent.refresh_from_db()
     assert consent.revoked_at is not None
     assert supporter.goto(attendance).status == 403
